@@ -1,0 +1,67 @@
+# cultuur -- PGXS build.
+#
+# `make demo` and `make test` work on a bare Debian machine: they first run
+# tools/deps.sh, which installs PostgreSQL 15 and the build and test tools
+# with apt-get when they are missing.  Until then pg_config does not exist,
+# so this Makefile only includes PGXS when it can find it.
+
+EXTENSION   = cultuur
+MODULE_big  = cultuur
+OBJS        = src/module.o src/numeric_util.o src/tiers_io.o src/tiers_math.o \
+              src/prorata.o src/indexation.o src/dates.o
+DATA_built  = sql/cultuur--0.1.sql
+PG_CPPFLAGS = -I$(srcdir)/src
+PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter \
+              -Wno-missing-field-initializers -Wmissing-prototypes
+
+# pg_regress suites: every sql/NAME.sql with expected/NAME.out, "install"
+# first (it creates the extension the others use).  The install script
+# sql/cultuur--*.sql is not a test.
+TESTS        = $(sort $(filter-out install cultuur--%,\
+                 $(basename $(notdir $(wildcard sql/*.sql)))))
+REGRESS      = install $(TESTS)
+REGRESS_OPTS = --inputdir=.
+# isolation specs: test/isolation/specs/NAME.spec, expected/NAME.out
+ISOLATION      = $(sort $(basename $(notdir $(wildcard test/isolation/specs/*.spec))))
+ISOLATION_OPTS = --inputdir=test/isolation
+
+EXTRA_CLEAN = results regression.diffs regression.out output_iso \
+              test/pgtap/*.log
+
+PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+
+ifneq ($(wildcard $(PGXS)),)
+include $(PGXS)
+else
+# Bootstrap mode: no PostgreSQL 15 server headers yet.
+all install installcheck:
+	@echo "PostgreSQL 15 development files are missing; run 'make deps' (or 'make demo' / 'make test')." >&2
+	@exit 1
+endif
+
+INSTALL_PARTS = $(sort $(wildcard sql/install/*.sql))
+
+sql/cultuur--0.1.sql: $(INSTALL_PARTS)
+	cat $^ > $@
+
+.PHONY: deps demo test bench
+
+deps:
+	@sh tools/deps.sh
+
+# The recursive $(MAKE) re-reads this Makefile after deps installed PGXS.
+demo: deps
+	$(MAKE) all
+	$(MAKE) install
+	sh tools/with-cluster.sh sh demo/run.sh
+
+test: deps
+	$(MAKE) all
+	$(MAKE) install
+	sh tools/with-cluster.sh sh tools/run-tests.sh
+
+bench: deps
+	$(MAKE) all
+	$(MAKE) install
+	sh tools/with-cluster.sh sh bench/run.sh

@@ -1,0 +1,7 @@
+-- The extension installs into its own schema, with btree_gist.
+CREATE EXTENSION cultuur CASCADE;
+SELECT extname, extversion, extrelocatable, n.nspname
+  FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+ WHERE extname IN ('cultuur', 'btree_gist') ORDER BY extname;
+-- relocating is refused
+ALTER EXTENSION cultuur SET SCHEMA public;

@@ -1,0 +1,35 @@
+-- ---------------------------------------------------------------------
+-- Indexation, exit fees, notice dates, reach cap (SPEC sections 5-8)
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION cultuur.indexed(amount numeric, base_index numeric, new_index numeric)
+    RETURNS numeric
+    AS 'MODULE_PATHNAME', 'indexed' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cultuur.indexed(numeric, numeric, numeric) IS
+'round(amount * new_index / base_index, 2), the Belgian indexation formula, divided exactly and rounded once. Indexes must be > 0; never mix index bases.';
+
+CREATE FUNCTION cultuur.exit_fee(rates numeric[], entry_year integer, exit_year integer,
+        basis numeric)
+    RETURNS numeric
+    AS 'MODULE_PATHNAME', 'exit_fee' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cultuur.exit_fee(numeric[], integer, integer, numeric) IS
+'Exit fee for leaving in exit_year: k = exit_year - entry_year + 1, round(rates[k] * basis, 2); 0.00 when k is beyond the rates (after the initial term); k < 1 is an error.';
+
+CREATE FUNCTION cultuur.notice_deadline(end_date date, notice interval DEFAULT '3 months')
+    RETURNS date
+    AS 'MODULE_PATHNAME', 'notice_deadline' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cultuur.notice_deadline(date, interval) IS
+'The last day a notice may be sent to end on end_date: end_date - notice (31 December with 3 months: 30 September).';
+
+CREATE FUNCTION cultuur.earliest_year_end(notified_on date, notice interval DEFAULT '3 months')
+    RETURNS date
+    AS 'MODULE_PATHNAME', 'earliest_year_end' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cultuur.earliest_year_end(date, interval) IS
+'The first 31 December that a notice sent on notified_on can still reach (sent on 30 September: that year; on 1 October: the next).';
+
+CREATE FUNCTION cultuur.reach_cap(inhabitants numeric, months integer,
+        pct numeric DEFAULT 0.18)
+    RETURNS numeric
+    AS 'MODULE_PATHNAME', 'reach_cap' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cultuur.reach_cap(numeric, integer, numeric) IS
+'Lot 1B reach cap X = months * inhabitants * pct / 100, exact (SPEC section 8): the unique users after which a library may put its order on hold.';

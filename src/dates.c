@@ -1,0 +1,125 @@
+/*-------------------------------------------------------------------------
+ *
+ * dates.c
+ *	  Dates of the contract rules: notice deadlines (SPEC section 7).
+ *
+ * "At least N months before date D" means on or before D - N months; the
+ * sending date of a notice counts.  Month arithmetic is the server's own
+ * (31 December - 3 months = 30 September; 31 May - 3 months = 28 or 29
+ * February).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "cultuur.h"
+
+#include "datatype/timestamp.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/fmgrprotos.h"
+
+PG_FUNCTION_INFO_V1(notice_deadline);
+PG_FUNCTION_INFO_V1(earliest_year_end);
+
+static char *
+interval_text(Interval *iv)
+{
+	return DatumGetCString(DirectFunctionCall1(interval_out,
+											   IntervalPGetDatum(iv)));
+}
+
+static char *
+date_text(DateADT d)
+{
+	return DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(d)));
+}
+
+static void
+check_notice(Interval *notice, const char *func)
+{
+	if (notice->month < 0 || notice->day < 0 || notice->time < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: notice period %s must not be negative",
+						func, interval_text(notice))));
+	if (notice->time != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: notice period %s must be whole months and days",
+						func, interval_text(notice)),
+				 errhint("Write e.g. '3 months' or '90 days'.")));
+	if (notice->month > 12 * 1000 || notice->day > 366 * 1000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: notice period %s is longer than 1000 years",
+						func, interval_text(notice))));
+}
+
+static void
+check_date(DateADT d, const char *func, const char *arg)
+{
+	if (DATE_NOT_FINITE(d))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: %s must be a finite date, not %s",
+						func, arg, date_text(d))));
+}
+
+/* d - notice as a date; errors (out of range) come from the server */
+static DateADT
+date_minus_notice(DateADT d, Interval *notice)
+{
+	Datum		ts = DirectFunctionCall2(date_mi_interval,
+										 DateADTGetDatum(d),
+										 IntervalPGetDatum(notice));
+
+	return DatumGetDateADT(DirectFunctionCall1(timestamp_date, ts));
+}
+
+Datum
+notice_deadline(PG_FUNCTION_ARGS)
+{
+	DateADT		end_date = PG_GETARG_DATEADT(0);
+	Interval   *notice = PG_GETARG_INTERVAL_P(1);
+
+	check_date(end_date, "notice_deadline", "end_date");
+	check_notice(notice, "notice_deadline");
+	PG_RETURN_DATEADT(date_minus_notice(end_date, notice));
+}
+
+/* the first 31 December whose notice deadline is on or after notified_on */
+Datum
+earliest_year_end(PG_FUNCTION_ARGS)
+{
+	DateADT		notified_on = PG_GETARG_DATEADT(0);
+	Interval   *notice = PG_GETARG_INTERVAL_P(1);
+	int			y,
+				m,
+				d;
+	int			year;
+
+	check_date(notified_on, "earliest_year_end", "notified_on");
+	check_notice(notice, "earliest_year_end");
+	j2date(notified_on + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+	/*
+	 * The deadline for 31 December of year Y moves forward with Y, so the
+	 * answer is the first Y from the notice's own year whose deadline is not
+	 * before the notice.  Skip ahead by the whole years of the notice period.
+	 */
+	year = y + notice->month / 12 - 1;
+	if (year < y)
+		year = y;
+	for (;; year++)
+	{
+		DateADT		dec31;
+
+		if (!IS_VALID_JULIAN(year, 12, 31))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("earliest_year_end: no 31 December within the date range can be reached from %s",
+							date_text(notified_on))));
+		dec31 = date2j(year, 12, 31) - POSTGRES_EPOCH_JDATE;
+		if (date_minus_notice(dec31, notice) >= notified_on)
+			PG_RETURN_DATEADT(dec31);
+	}
+}

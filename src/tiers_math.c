@@ -1,0 +1,183 @@
+/*-------------------------------------------------------------------------
+ *
+ * tiers_math.c
+ *	  Prices and charges from a tier schedule (SPEC section 3).
+ *
+ * Volume ("all-units") pricing: the tier is picked by one volume, usually
+ * the consortium-wide total, and its single price applies to all units.
+ * Graduated pricing: unit number n (counting from 1) is priced at
+ * tier_price(n); a fractional last unit is priced in the band its
+ * position falls in.  For a '>' b bound the band starts after floor(b)
+ * units, for a '>=' b bound after ceil(b) - 1 units.
+ *
+ * Comparisons with bounds are exact numeric comparisons, so a volume of
+ * 1000.0000000001 against '>1000' is in the second tier.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "cultuur.h"
+
+#include "utils/memutils.h"
+
+PG_FUNCTION_INFO_V1(tier_price);
+PG_FUNCTION_INFO_V1(volume_charge);
+PG_FUNCTION_INFO_V1(volume_charge_self);
+PG_FUNCTION_INFO_V1(graduated_charge);
+
+static int64
+band_start_micro(const TierEntry *e)
+{
+	int64		whole = e->bound / TIERS_UNIT;
+
+	if (e->kind == TIER_GT)
+		return whole * TIERS_UNIT;
+	/* '>=': ceil(bound) - 1 units, never below 0 */
+	if (e->bound % TIERS_UNIT != 0)
+		whole++;
+	return Max(whole - 1, 0) * TIERS_UNIT;
+}
+
+/*
+ * Decode a schedule into numerics, once per call site: the cache in
+ * fn_extra is reused as long as the schedule's bytes are the same, which
+ * is always the case for a constant and often for a column.
+ */
+TiersCache *
+tiers_cache_get(FunctionCallInfo fcinfo, Tiers *t)
+{
+	TiersCache *c = (TiersCache *) fcinfo->flinfo->fn_extra;
+	MemoryContext old;
+	int			i;
+
+	if (c != NULL && VARSIZE(c->tiers) == VARSIZE(t) &&
+		memcmp(c->tiers, t, VARSIZE(t)) == 0)
+		return c;
+
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(TiersCache));
+		c->mcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
+										"cultuur tiers cache",
+										ALLOCSET_SMALL_SIZES);
+		fcinfo->flinfo->fn_extra = c;
+	}
+	else
+		MemoryContextReset(c->mcxt);
+
+	/* everything below lives in c->mcxt, freed when the schedule changes */
+	old = MemoryContextSwitchTo(c->mcxt);
+	c->bound = palloc0(sizeof(Numeric) * t->ntiers);
+	c->price = palloc0(sizeof(Numeric) * t->ntiers);
+	c->band_start = palloc0(sizeof(Numeric) * t->ntiers);
+	c->tiers = palloc(VARSIZE(t));
+	memcpy(c->tiers, t, VARSIZE(t));
+	for (i = 0; i < t->ntiers; i++)
+	{
+		c->price[i] = micro_to_numeric(t->tier[i].price);
+		c->bound[i] = i == 0 ? NULL : micro_to_numeric(t->tier[i].bound);
+		c->band_start[i] = i == 0 ? num_zero() :
+			micro_to_numeric(band_start_micro(&t->tier[i]));
+	}
+	MemoryContextSwitchTo(old);
+	return c;
+}
+
+/* index of the tier that volume falls in */
+int
+tiers_pick(const TiersCache *c, Numeric volume)
+{
+	int			n = c->tiers->ntiers;
+	int			i;
+
+	for (i = 1; i < n; i++)
+	{
+		int			cmp = num_cmp(volume, c->bound[i]);
+
+		if (c->tiers->tier[i].kind == TIER_GT ? cmp <= 0 : cmp < 0)
+			break;
+	}
+	return i - 1;
+}
+
+static void
+check_volume(Numeric n, const char *func, const char *arg)
+{
+	check_nonnegative(n, func, arg);
+}
+
+Datum
+tier_price(PG_FUNCTION_ARGS)
+{
+	Tiers	   *t = PG_GETARG_TIERS_P(0);
+	Numeric		volume = PG_GETARG_NUMERIC(1);
+	TiersCache *c;
+	Numeric		price;
+
+	check_volume(volume, "tier_price", "volume");
+	c = tiers_cache_get(fcinfo, t);
+	/* hand out a copy: the cached value must outlive whatever the caller does */
+	price = c->price[tiers_pick(c, volume)];
+	PG_RETURN_NUMERIC(DatumGetNumericCopy(NumericGetDatum(price)));
+}
+
+static Datum
+volume_charge_common(FunctionCallInfo fcinfo, Tiers *t, Numeric units,
+					 Numeric tier_volume)
+{
+	TiersCache *c = tiers_cache_get(fcinfo, t);
+	Numeric		price = c->price[tiers_pick(c, tier_volume)];
+
+	PG_RETURN_NUMERIC(num_round(num_mul(units, price), 2));
+}
+
+Datum
+volume_charge(PG_FUNCTION_ARGS)
+{
+	Tiers	   *t = PG_GETARG_TIERS_P(0);
+	Numeric		units = PG_GETARG_NUMERIC(1);
+	Numeric		tier_volume = PG_GETARG_NUMERIC(2);
+
+	check_volume(units, "volume_charge", "units");
+	check_volume(tier_volume, "volume_charge", "tier_volume");
+	return volume_charge_common(fcinfo, t, units, tier_volume);
+}
+
+Datum
+volume_charge_self(PG_FUNCTION_ARGS)
+{
+	Tiers	   *t = PG_GETARG_TIERS_P(0);
+	Numeric		units = PG_GETARG_NUMERIC(1);
+
+	check_volume(units, "volume_charge", "units");
+	return volume_charge_common(fcinfo, t, units, units);
+}
+
+Datum
+graduated_charge(PG_FUNCTION_ARGS)
+{
+	Tiers	   *t = PG_GETARG_TIERS_P(0);
+	Numeric		units = PG_GETARG_NUMERIC(1);
+	TiersCache *c;
+	Numeric		total = num_zero();
+	int			n;
+	int			i;
+
+	check_volume(units, "graduated_charge", "units");
+	c = tiers_cache_get(fcinfo, t);
+	n = t->ntiers;
+	for (i = 0; i < n; i++)
+	{
+		Numeric		lo = c->band_start[i];
+		Numeric		top = units;
+		Numeric		q;
+
+		if (num_cmp(units, lo) <= 0)
+			break;
+		if (i + 1 < n && num_cmp(c->band_start[i + 1], units) < 0)
+			top = c->band_start[i + 1];
+		q = num_sub(top, lo);
+		if (num_sign(q) > 0)
+			total = num_add(total, num_mul(q, c->price[i]));
+	}
+	PG_RETURN_NUMERIC(num_round(total, 2));
+}

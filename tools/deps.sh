@@ -1,0 +1,33 @@
+#!/bin/sh
+# Install what cultuur needs to build, test and demo, when it is missing:
+# PostgreSQL 15 with its server headers, a C compiler, pgTAP and pg_prove.
+# As root this runs apt-get; otherwise it prints the command to run.
+set -eu
+
+need=""
+missing() { need="$need $1"; }
+
+[ -x /usr/lib/postgresql/15/bin/postgres ] || missing postgresql-15
+[ -f /usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk ] || missing postgresql-server-dev-15
+command -v pg_virtualenv >/dev/null 2>&1 || missing postgresql-common
+command -v gcc >/dev/null 2>&1 || missing gcc
+[ -f /usr/include/stdio.h ] || missing libc6-dev
+[ -f /usr/share/postgresql/15/extension/pgtap.control ] || missing postgresql-15-pgtap
+command -v pg_prove >/dev/null 2>&1 || missing libtap-parser-sourcehandler-pgtap-perl
+
+if [ -z "$need" ]; then
+    exit 0
+fi
+
+cmd="apt-get install -y --no-install-recommends$need"
+if [ "$(id -u)" != 0 ]; then
+    echo "cultuur needs these Debian packages:$need" >&2
+    echo "Run as root:  apt-get update && $cmd" >&2
+    exit 1
+fi
+echo "Installing:$need"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $need >/dev/null
+echo "Installed:$need"

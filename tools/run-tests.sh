@@ -1,0 +1,71 @@
+#!/bin/sh
+# The whole cultuur suite against the running cluster (see with-cluster.sh):
+#   1. pg_regress (sql/*.sql against expected/*.out)
+#   2. isolation specs (test/isolation/specs)
+#   3. pgTAP (test/pgtap/*.sql through pg_prove)
+#   4. pg_regress again with force_parallel_mode = regress, which runs
+#      every PARALLEL SAFE function in a worker and so catches wrong labels
+# and ends with one line "N passed, M failed".
+set -u
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+count_regress() {
+    # $1: label, $2: log file, $3: exit status of the run
+    p=$(grep -cE '\.\.\. +ok' "$2" || true)
+    f=$(grep -cE '\.\.\. +FAILED|failed \(ignored\)' "$2" || true)
+    if [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1                     # the runner itself failed
+    fi
+    echo "== $1: $p passed, $f failed"
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ "$f" -ne 0 ] && [ -f regression.diffs ]; then
+        head -n 300 regression.diffs
+    fi
+    if [ "$f" -ne 0 ] && [ -f output_iso/regression.diffs ]; then
+        head -n 300 output_iso/regression.diffs
+    fi
+}
+
+echo "== pg_regress"
+make -s installcheck ISOLATION= >"$log/regress" 2>&1
+st=$?
+cat "$log/regress"
+count_regress "pg_regress" "$log/regress" $st
+
+if ls test/isolation/specs/*.spec >/dev/null 2>&1; then
+    echo "== isolation"
+    make -s installcheck REGRESS= >"$log/iso" 2>&1
+    st=$?
+    cat "$log/iso"
+    count_regress "isolation" "$log/iso" $st
+fi
+
+if ls test/pgtap/*.sql >/dev/null 2>&1; then
+    echo "== pgTAP"
+    psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS cultuur_tap' \
+        -c 'CREATE DATABASE cultuur_tap' >/dev/null
+    pg_prove -v -d cultuur_tap test/pgtap/*.sql >"$log/tap" 2>&1
+    st=$?
+    grep -vE '^ok ' "$log/tap"
+    p=$(grep -cE '^ok ' "$log/tap" || true)
+    f=$(grep -cE '^not ok ' "$log/tap" || true)
+    if [ $st -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    echo "== pgTAP: $p passed, $f failed"
+    passed=$((passed + p))
+    failed=$((failed + f))
+fi
+
+echo "== pg_regress with force_parallel_mode = regress"
+PGOPTIONS="-c force_parallel_mode=regress" make -s installcheck ISOLATION= >"$log/par" 2>&1
+st=$?
+cat "$log/par"
+count_regress "pg_regress (parallel)" "$log/par" $st
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
