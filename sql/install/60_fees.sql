@@ -1,0 +1,226 @@
+-- ---------------------------------------------------------------------
+-- Fees per contract and calendar year, with every factor shown
+-- (SPEC sections 2-5), and views for people: status and deadlines.
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION cultuur.fee_detail(from_year integer, to_year integer)
+    RETURNS TABLE (
+        contract_id     integer,
+        library_id      integer,
+        service         text,
+        year            integer,
+        period          daterange,
+        active          daterange,
+        tariff_id       integer,
+        fixed_fee       numeric,
+        tiers           cultuur.tiers,
+        population_year integer,
+        inhabitants     integer,
+        basis_pct       numeric,
+        basis           numeric,
+        tier_volume     numeric,
+        unit_price      numeric,
+        variable_part   numeric,
+        yearly_amount   numeric,
+        index_series    text,
+        base_index      numeric,
+        year_index      numeric,
+        indexed_amount  numeric,
+        prorata_rule    cultuur.prorata_rule,
+        share           numeric,
+        fee             numeric,
+        note            text)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+WITH cy AS (
+    -- every calendar year in which a contract is in force
+    SELECT c.id, c.library_id, c.service, c.starts_on, c.basis_pct, c.prorata_rule,
+           c.index_from, c.active, y AS year,
+           daterange(make_date(y, 1, 1), make_date(y + 1, 1, 1)) AS period,
+           s.price_model, s.index_series
+      FROM cultuur.contract c
+      JOIN cultuur.service s ON s.code = c.service
+     CROSS JOIN LATERAL generate_series(
+             greatest($1, extract(year FROM lower(c.active))::integer),
+             least($2, coalesce(extract(year FROM upper(c.active) - 1)::integer, $2))) y
+),
+pop AS (
+    SELECT cy.id, cy.year, p.inhabitants
+      FROM cy
+      JOIN cultuur.population p ON p.library_id = cy.library_id AND p.year = cy.year - 1
+),
+volume AS (
+    -- consortium-wide tier volume: inhabitants of every library with a
+    -- contract for the service in force that year
+    SELECT cy.service, cy.year, sum(pop.inhabitants) AS inhabitants
+      FROM cy JOIN pop ON pop.id = cy.id AND pop.year = cy.year
+     GROUP BY cy.service, cy.year
+),
+priced AS (
+    SELECT cy.*, t.id AS tariff_id, t.fixed_fee, t.tiers,
+           pop.inhabitants,
+           pop.inhabitants * cy.basis_pct * 0.01 AS basis,
+           v.inhabitants AS tier_volume,
+           (cy.index_from IS NOT NULL AND cy.year >= cy.index_from
+            AND cy.year > extract(year FROM cy.starts_on)) AS is_indexed
+      FROM cy
+      LEFT JOIN cultuur.tariff t
+             ON t.service = cy.service
+            AND t.valid @> greatest(make_date(cy.year, 1, 1), cy.starts_on)
+      LEFT JOIN pop ON pop.id = cy.id AND pop.year = cy.year
+      LEFT JOIN volume v ON v.service = cy.service AND v.year = cy.year
+),
+amounts AS (
+    SELECT p.*,
+           cultuur.tier_price(p.tiers, p.tier_volume) AS unit_price,
+           cultuur.volume_charge(p.tiers, p.basis, p.tier_volume) AS variable_part,
+           CASE WHEN p.is_indexed THEN cultuur.index_value(p.index_series,
+                    make_date(extract(year FROM p.starts_on)::integer, 1, 1)) END AS base_index,
+           CASE WHEN p.is_indexed THEN cultuur.index_value(p.index_series,
+                    make_date(p.year, 1, 1)) END AS year_index
+      FROM priced p
+)
+SELECT a.id, a.library_id, a.service, a.year, a.period, a.active, a.tariff_id,
+       a.fixed_fee, a.tiers, a.year - 1, a.inhabitants, a.basis_pct, a.basis,
+       a.tier_volume, a.unit_price, a.variable_part,
+       a.fixed_fee + a.variable_part,
+       CASE WHEN a.is_indexed THEN a.index_series END,
+       a.base_index, a.year_index,
+       CASE WHEN NOT a.is_indexed THEN a.fixed_fee + a.variable_part
+            ELSE cultuur.indexed(a.fixed_fee + a.variable_part, a.base_index, a.year_index) END,
+       a.prorata_rule,
+       cultuur.prorata(a.active, a.period, a.prorata_rule),
+       CASE WHEN a.price_model = 'per_inhabitant' THEN
+           cultuur.prorate(CASE WHEN NOT a.is_indexed THEN a.fixed_fee + a.variable_part
+                                ELSE cultuur.indexed(a.fixed_fee + a.variable_part, a.base_index, a.year_index) END,
+                           a.active, a.period, a.prorata_rule) END,
+       CASE WHEN a.price_model = 'per_user' THEN 'billed per unique user per month, from usage'
+            WHEN a.tariff_id IS NULL THEN format('no tariff of %s in force in %s', a.service, a.year)
+            WHEN a.inhabitants IS NULL THEN format('inhabitants on 1 January %s not entered', a.year - 1)
+            WHEN a.is_indexed AND (a.base_index IS NULL OR a.year_index IS NULL)
+                THEN format('%s of January %s or January %s not loaded', a.index_series,
+                            extract(year FROM a.starts_on), a.year)
+       END
+  FROM amounts a
+ ORDER BY a.id, a.year
+$$;
+COMMENT ON FUNCTION cultuur.fee_detail(integer, integer) IS 'Per contract and calendar year from from_year to to_year, every factor of its fee: tariff, inhabitants of 1 January of the previous year, basis share, consortium tier volume and unit price, yearly amount, index factor, pro-rata share and the fee. fee is NULL (with a note) when a factor is missing or the service is billed per user.';
+
+CREATE FUNCTION cultuur.contract_fee(contract_id integer, year integer) RETURNS numeric
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+        SELECT d.fee FROM cultuur.fee_detail($2, $2) d WHERE d.contract_id = $1
+    $$;
+COMMENT ON FUNCTION cultuur.contract_fee(integer, integer) IS 'The fee of a contract for a calendar year (see fee_detail for its factors); NULL when the contract is not in force that year, a factor is missing, or the service is billed per user.';
+
+CREATE VIEW cultuur.contract_fee_detail AS
+SELECT l.name AS library, d.*
+  FROM cultuur.fee_detail(2000, extract(year FROM current_date)::integer + 1) d
+  JOIN cultuur.library l ON l.id = d.library_id;
+COMMENT ON VIEW cultuur.contract_fee_detail IS 'Every contract and calendar year up to next year with every factor of its fee, so each amount can be checked by hand.';
+
+-- ---- status and deadlines ----
+
+CREATE FUNCTION cultuur.contract_status(as_of date DEFAULT current_date)
+    RETURNS TABLE (
+        contract_id     integer,
+        library         text,
+        service         text,
+        status          text,
+        term_no         integer,
+        term_kind       text,
+        current_term    daterange,
+        next_renewal    date,
+        renewal         text,
+        ends_on         date,
+        next_end_option date,
+        notice_deadline date,
+        exit_fee_if_notice_today numeric,
+        exit_fee_note   text)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+SELECT c.id, l.name, c.service,
+       CASE WHEN $1 < c.starts_on THEN 'not started'
+            WHEN NOT c.active @> $1 THEN 'ended'
+            WHEN t.contract_id IS NOT NULL THEN 'terminated, ends ' || t.effective_end
+            ELSE 'active' END,
+       term.term_no, term.kind, term.term,
+       CASE WHEN t.contract_id IS NULL AND s.renewal = 'tacit' AND term.term IS NOT NULL
+            THEN upper(term.term) END,
+       CASE WHEN t.contract_id IS NOT NULL THEN 'none: terminated'
+            WHEN s.renewal = 'tacit' THEN 'tacit, by ' || s.renewal_term
+            ELSE 'by agreement only' END,
+       upper(c.active) - 1,
+       opt.end_on, opt.deadline,
+       q.exit_fee, q.note
+  FROM cultuur.contract c
+  JOIN cultuur.library l ON l.id = c.library_id
+  JOIN cultuur.service s ON s.code = c.service
+  LEFT JOIN cultuur.termination t ON t.contract_id = c.id
+  LEFT JOIN LATERAL cultuur.contract_term(c.id, greatest($1, c.starts_on)) term ON true
+  LEFT JOIN LATERAL (
+      SELECT o.end_on, o.deadline FROM cultuur.end_options(c.id, $1) o
+       WHERE o.allowed AND t.contract_id IS NULL
+       ORDER BY o.end_on LIMIT 1) opt ON true
+  LEFT JOIN LATERAL cultuur.exit_fee_quote(c.id, opt.end_on, 'ordinary', $1) q
+         ON opt.end_on IS NOT NULL
+ ORDER BY c.id
+$$;
+COMMENT ON FUNCTION cultuur.contract_status(date) IS 'Every contract as of a date: status, current term, next (tacit) renewal, recorded end, the earliest end a notice sent that day can reach with its deadline, and the exit fee that notice would cost.';
+
+CREATE VIEW cultuur.contract_status_today AS
+SELECT * FROM cultuur.contract_status(current_date);
+COMMENT ON VIEW cultuur.contract_status_today IS 'contract_status as of today.';
+
+CREATE FUNCTION cultuur.upcoming_deadlines(from_date date DEFAULT current_date,
+        horizon interval DEFAULT '2 years')
+    RETURNS TABLE (due_on date, contract_id integer, library text, service text,
+                   what text)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+SELECT * FROM (
+    -- last day to give notice for each end option still reachable
+    SELECT o.deadline, c.id, l.name, c.service,
+           format('last day to give notice to end on %s (%s)', o.end_on, o.kind)
+      FROM cultuur.contract c
+      JOIN cultuur.library l ON l.id = c.library_id
+      CROSS JOIN LATERAL cultuur.end_options(c.id, $1) o
+      JOIN cultuur.service s ON s.code = c.service
+     WHERE o.allowed AND s.renewal = 'tacit'
+       AND NOT EXISTS (SELECT 1 FROM cultuur.termination t WHERE t.contract_id = c.id)
+    UNION ALL
+    -- ends of terms: tacit renewal, renewal by agreement needed, or the end
+    SELECT upper(tm.term) - 1, c.id, l.name, c.service,
+           CASE WHEN upper(c.active) IS NOT NULL AND upper(tm.term) >= upper(c.active)
+                     AND EXISTS (SELECT 1 FROM cultuur.termination t WHERE t.contract_id = c.id)
+                    THEN 'contract ends (terminated)'
+                WHEN s.renewal = 'tacit' THEN 'term ends; renews tacitly by ' || s.renewal_term
+                WHEN s.max_renewals IS NOT NULL
+                     AND (SELECT count(*) FROM cultuur.renewal r WHERE r.contract_id = c.id) >= s.max_renewals
+                    THEN 'contract ends: no renewal left'
+                ELSE 'contract ends unless a renewal is agreed by this day' END
+      FROM cultuur.contract c
+      JOIN cultuur.library l ON l.id = c.library_id
+      JOIN cultuur.service s ON s.code = c.service
+      CROSS JOIN LATERAL cultuur.contract_terms(c.id, ($1 + $2)::date) tm
+     WHERE s.renewal = 'tacit' OR upper(tm.term) = upper(c.active)
+    UNION ALL
+    SELECT t.effective_end, c.id, l.name, c.service, 'contract ends (terminated)'
+      FROM cultuur.termination t
+      JOIN cultuur.contract c ON c.id = t.contract_id
+      JOIN cultuur.library l ON l.id = c.library_id
+     WHERE NOT EXISTS (SELECT 1 FROM cultuur.contract_terms(c.id) tm
+                        WHERE upper(tm.term) - 1 = t.effective_end)
+) d (due_on, contract_id, library, service, what)
+ WHERE d.due_on >= $1 AND d.due_on <= ($1 + $2)::date
+ ORDER BY d.due_on, d.contract_id, d.what
+$$;
+COMMENT ON FUNCTION cultuur.upcoming_deadlines(date, interval) IS 'Deadlines across all contracts from from_date within horizon, soonest first: last days to give notice, ends of terms (tacit renewals, renewals to agree) and ends of terminated contracts.';
+
+CREATE VIEW cultuur.upcoming_deadline AS
+SELECT * FROM cultuur.upcoming_deadlines(current_date, '2 years');
+COMMENT ON VIEW cultuur.upcoming_deadline IS 'Deadlines across all contracts in the next two years, soonest first.';
