@@ -4,9 +4,9 @@
  *	  Dates of the contract rules: notice deadlines (SPEC section 7).
  *
  * "At least N months before date D" means on or before D - N months; the
- * sending date of a notice counts.  Month arithmetic is the server's own
- * (31 December - 3 months = 30 September; 31 May - 3 months = 28 or 29
- * February).
+ * sending date of a notice counts.  Month arithmetic follows the server's
+ * date - interval (31 December - 3 months = 30 September; 31 May - 3 months
+ * = 28 or 29 February), computed on Julian days so that every date works.
  *
  *-------------------------------------------------------------------------
  */
@@ -65,15 +65,42 @@ check_date(DateADT d, const char *func, const char *arg)
 						func, arg, date_text(d))));
 }
 
-/* d - notice as a date; errors (out of range) come from the server */
-static DateADT
-date_minus_notice(DateADT d, Interval *notice)
+/*
+ * d - notice on the calendar, as the server's date - interval computes it:
+ * first the months, with the day clamped to the last day of the resulting
+ * month (31 December - 3 months = 30 September), then the days.  Done on
+ * Julian day numbers rather than through timestamp, so that it works over
+ * the whole range of date (timestamp ends in 294276).  The notice is never
+ * negative, so the result is never after d; returns false when it falls
+ * before the first date the type can hold.
+ */
+static bool
+date_minus_notice(DateADT d, Interval *notice, DateADT *result)
 {
-	Datum		ts = DirectFunctionCall2(date_mi_interval,
-										 DateADTGetDatum(d),
-										 IntervalPGetDatum(notice));
+	int			y,
+				m,
+				day;
+	int64		months;
+	int64		jd;
 
-	return DatumGetDateADT(DirectFunctionCall1(timestamp_date, ts));
+	Assert(notice->month >= 0 && notice->day >= 0);
+	j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &day);
+	/* months since 1 BC (year 0); negative before it, so floor-divide */
+	months = (int64) y * MONTHS_PER_YEAR + (m - 1) - notice->month;
+	if (months >= 0)
+		y = (int) (months / MONTHS_PER_YEAR);
+	else
+		y = (int) -((-months + MONTHS_PER_YEAR - 1) / MONTHS_PER_YEAR);
+	m = (int) (months - (int64) y * MONTHS_PER_YEAR) + 1;
+	if (!IS_VALID_JULIAN(y, m, 1))
+		return false;
+	if (day > day_tab[isleap(y)][m - 1])
+		day = day_tab[isleap(y)][m - 1];
+	jd = (int64) date2j(y, m, day) - notice->day;
+	if (jd < DATETIME_MIN_JULIAN)
+		return false;
+	*result = (DateADT) (jd - POSTGRES_EPOCH_JDATE);
+	return true;
 }
 
 Datum
@@ -81,10 +108,16 @@ notice_deadline(PG_FUNCTION_ARGS)
 {
 	DateADT		end_date = PG_GETARG_DATEADT(0);
 	Interval   *notice = PG_GETARG_INTERVAL_P(1);
+	DateADT		result;
 
 	check_date(end_date, "notice_deadline", "end_date");
 	check_notice(notice, "notice_deadline");
-	PG_RETURN_DATEADT(date_minus_notice(end_date, notice));
+	if (!date_minus_notice(end_date, notice, &result))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("notice_deadline: %s minus %s is out of range for type date",
+						date_text(end_date), interval_text(notice))));
+	PG_RETURN_DATEADT(result);
 }
 
 /* the first 31 December whose notice deadline is on or after notified_on */
@@ -112,6 +145,7 @@ earliest_year_end(PG_FUNCTION_ARGS)
 	for (;; year++)
 	{
 		DateADT		dec31;
+		DateADT		deadline;
 
 		if (!IS_VALID_JULIAN(year, 12, 31))
 			ereport(ERROR,
@@ -119,7 +153,9 @@ earliest_year_end(PG_FUNCTION_ARGS)
 					 errmsg("earliest_year_end: no 31 December within the date range can be reached from %s",
 							date_text(notified_on))));
 		dec31 = date2j(year, 12, 31) - POSTGRES_EPOCH_JDATE;
-		if (date_minus_notice(dec31, notice) >= notified_on)
+		/* a deadline before the range of date is before the notice too */
+		if (date_minus_notice(dec31, notice, &deadline) &&
+			deadline >= notified_on)
 			PG_RETURN_DATEADT(dec31);
 	}
 }

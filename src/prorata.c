@@ -20,6 +20,7 @@
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
 #include "utils/rangetypes.h"
 #include "utils/typcache.h"
 
@@ -48,10 +49,12 @@ typedef struct Share
 static ProrataRule
 rule_from_enum(FunctionCallInfo fcinfo, Oid label)
 {
-	RuleCache  *rc = (RuleCache *) fcinfo->flinfo->fn_extra;
+	RuleCache  *rc = NULL;
 	char	   *name;
 	ProrataRule rule;
 
+	if (fcinfo->flinfo != NULL)
+		rc = (RuleCache *) fcinfo->flinfo->fn_extra;
 	if (rc != NULL && rc->label_oid == label)
 		return rc->rule;
 	name = DatumGetCString(DirectFunctionCall1(enum_out,
@@ -64,6 +67,9 @@ rule_from_enum(FunctionCallInfo fcinfo, Oid label)
 		rule = RULE_DAY;
 	else
 		elog(ERROR, "unknown prorata_rule label \"%s\"", name);
+	/* no flinfo when called through DirectFunctionCall: nothing to cache */
+	if (fcinfo->flinfo == NULL)
+		return rule;
 	if (rc == NULL)
 	{
 		rc = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(RuleCache));
@@ -97,10 +103,19 @@ is_first_of_month(DateADT d)
 	return day == 1;
 }
 
+/*
+ * The text of a daterange, for messages.  range_out keeps its I/O cache in
+ * fn_extra, so it needs a real FmgrInfo: DirectFunctionCall1 would pass a
+ * NULL flinfo and crash the backend.
+ */
 static char *
 range_text(Datum r)
 {
-	return DatumGetCString(DirectFunctionCall1(range_out, r));
+	Oid			typoutput;
+	bool		typisvarlena;
+
+	getTypeOutputInfo(DATERANGEOID, &typoutput, &typisvarlena);
+	return OidOutputFunctionCall(typoutput, r);
 }
 
 /*
@@ -138,7 +153,7 @@ compute_share(FunctionCallInfo fcinfo, int argno, const char *func)
 	if (pempty)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: period %s is empty", func, range_text(period_d)),
+				 errmsg("%s: period must not be empty", func),
 				 errhint("Pass the billing period, e.g. daterange('2022-01-01', '2023-01-01').")));
 	if (pl.infinite || pu.infinite ||
 		DATE_NOT_FINITE(DatumGetDateADT(pl.val)) ||

@@ -45,24 +45,38 @@ band_start_micro(const TierEntry *e)
 TiersCache *
 tiers_cache_get(FunctionCallInfo fcinfo, Tiers *t)
 {
-	TiersCache *c = (TiersCache *) fcinfo->flinfo->fn_extra;
+	TiersCache *c;
 	MemoryContext old;
 	int			i;
 
-	if (c != NULL && VARSIZE(c->tiers) == VARSIZE(t) &&
-		memcmp(c->tiers, t, VARSIZE(t)) == 0)
-		return c;
-
-	if (c == NULL)
+	if (fcinfo->flinfo == NULL)
 	{
-		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(TiersCache));
-		c->mcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
-										"cultuur tiers cache",
-										ALLOCSET_SMALL_SIZES);
-		fcinfo->flinfo->fn_extra = c;
+		/*
+		 * Called through DirectFunctionCall: no place to keep a cache, so
+		 * decode into the caller's memory context.
+		 */
+		c = palloc0(sizeof(TiersCache));
+		c->mcxt = CurrentMemoryContext;
 	}
 	else
-		MemoryContextReset(c->mcxt);
+	{
+		c = (TiersCache *) fcinfo->flinfo->fn_extra;
+		if (c != NULL && VARSIZE(c->tiers) == VARSIZE(t) &&
+			memcmp(c->tiers, t, VARSIZE(t)) == 0)
+			return c;
+
+		if (c == NULL)
+		{
+			c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+									   sizeof(TiersCache));
+			c->mcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
+											"cultuur tiers cache",
+											ALLOCSET_SMALL_SIZES);
+			fcinfo->flinfo->fn_extra = c;
+		}
+		else
+			MemoryContextReset(c->mcxt);
+	}
 
 	/* everything below lives in c->mcxt, freed when the schedule changes */
 	old = MemoryContextSwitchTo(c->mcxt);

@@ -1,0 +1,648 @@
+-- ---------------------------------------------------------------------
+-- Invoicing, payments, suspension (SPEC section 9), budget projection
+-- and reconciliation.
+-- ---------------------------------------------------------------------
+
+CREATE TABLE cultuur.invoice_counter (
+    year     integer PRIMARY KEY,
+    last_seq integer NOT NULL CHECK (last_seq >= 0)
+);
+COMMENT ON TABLE cultuur.invoice_counter IS 'Last invoice number used per year; updated in the invoicing transaction, so numbers are gapless.';
+
+CREATE SEQUENCE cultuur.invoice_id_seq;
+CREATE TABLE cultuur.invoice (
+    id          integer PRIMARY KEY DEFAULT nextval('cultuur.invoice_id_seq'),
+    number      text NOT NULL UNIQUE,
+    year        integer NOT NULL,
+    seq         integer NOT NULL CHECK (seq >= 1),
+    library_id  integer NOT NULL REFERENCES cultuur.library,
+    contract_id integer NOT NULL REFERENCES cultuur.contract,
+    kind        text NOT NULL CHECK (kind IN ('ebooks_year', 'film_quarter', 'credit_note')),
+    period      daterange NOT NULL,
+    issued_on   date NOT NULL CHECK (isfinite(issued_on)),
+    due_on      date NOT NULL,
+    total       numeric(12,2) NOT NULL,
+    credit_for  integer REFERENCES cultuur.invoice,
+    reason      text,
+    UNIQUE (year, seq),
+    CHECK (number = year || '/' || lpad(seq::text, 6, '0')),
+    CHECK (due_on = issued_on + 30),
+    CHECK ((kind = 'credit_note') = (credit_for IS NOT NULL)),
+    CHECK (kind <> 'credit_note' OR total <= 0)
+);
+ALTER SEQUENCE cultuur.invoice_id_seq OWNED BY cultuur.invoice.id;
+CREATE UNIQUE INDEX invoice_once ON cultuur.invoice (contract_id, kind, period)
+    WHERE kind <> 'credit_note';
+COMMENT ON TABLE cultuur.invoice IS 'An issued invoice or credit note: number year/NNNNNN, gapless per year; due 30 days after issue (E 8.6, F 8.3). Never changed or deleted; corrections are credit notes.';
+
+CREATE TABLE cultuur.invoice_line (
+    invoice_id    integer NOT NULL REFERENCES cultuur.invoice,
+    line_no       integer NOT NULL CHECK (line_no >= 1),
+    description   text NOT NULL,
+    month         date,
+    quantity      numeric NOT NULL,
+    unit_price    numeric,
+    tier_volume   numeric,
+    fixed_fee     numeric,
+    base_amount   numeric,
+    base_index    numeric,
+    new_index     numeric,
+    share         text,
+    amount        numeric(12,2) NOT NULL,
+    PRIMARY KEY (invoice_id, line_no)
+);
+COMMENT ON TABLE cultuur.invoice_line IS 'A line with every factor of its amount: quantity (inhabitants x basis share, or unique users), unit price, the tier volume that picked it, fixed fee, amount before index and pro rata, index factor new_index/base_index, pro-rata share n/d and the amount.';
+
+CREATE FUNCTION cultuur.invoice_immutable() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    inv_xmin xid;
+BEGIN
+    IF cultuur.restoring() THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        -- lines are written only by the transaction that issues the invoice
+        SELECT xmin INTO inv_xmin FROM cultuur.invoice WHERE id = NEW.invoice_id;
+        IF inv_xmin IS DISTINCT FROM pg_current_xact_id()::xid THEN
+            RAISE EXCEPTION 'invoice % is issued; lines cannot be added', NEW.invoice_id
+                USING ERRCODE = 'CC010', HINT = 'Issue a credit note and a new invoice instead.';
+        END IF;
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'issued invoice % cannot be changed or deleted',
+            CASE WHEN TG_TABLE_NAME = 'invoice' THEN OLD.id::text ELSE OLD.invoice_id::text END
+        USING ERRCODE = 'CC010',
+              HINT = 'Correct it with a credit note: SELECT cultuur.credit_note(invoice_id, issued_on, reason).';
+END;
+$$;
+COMMENT ON FUNCTION cultuur.invoice_immutable() IS 'Trigger: issued invoices and their lines are never changed or deleted; lines are added only by the transaction that issues the invoice.';
+CREATE TRIGGER invoice_immutable BEFORE UPDATE OR DELETE ON cultuur.invoice
+    FOR EACH ROW EXECUTE FUNCTION cultuur.invoice_immutable();
+CREATE TRIGGER invoice_line_immutable BEFORE INSERT OR UPDATE OR DELETE ON cultuur.invoice_line
+    FOR EACH ROW EXECUTE FUNCTION cultuur.invoice_immutable();
+
+-- the next gapless number of a year; the row lock serialises invoicing runs
+CREATE FUNCTION cultuur.next_invoice_seq(year integer) RETURNS integer
+    LANGUAGE sql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+        INSERT INTO cultuur.invoice_counter AS c (year, last_seq) VALUES ($1, 1)
+        ON CONFLICT (year) DO UPDATE SET last_seq = c.last_seq + 1
+        RETURNING last_seq
+    $$;
+COMMENT ON FUNCTION cultuur.next_invoice_seq(integer) IS 'Takes the next invoice number of a year (gapless: the counter rolls back with a failed transaction).';
+
+CREATE FUNCTION cultuur.issue_invoice(contract_id integer, kind text, period daterange,
+        issued_on date, total numeric, credit_for integer DEFAULT NULL, reason text DEFAULT NULL)
+    RETURNS cultuur.invoice
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    inv cultuur.invoice;
+    y   integer := extract(year FROM $4);
+    n   integer := cultuur.next_invoice_seq(y);
+BEGIN
+    INSERT INTO cultuur.invoice (number, year, seq, library_id, contract_id, kind, period,
+                                 issued_on, due_on, total, credit_for, reason)
+    SELECT y || '/' || lpad(n::text, 6, '0'), y, n, c.library_id, c.id, $2, $3,
+           $4, $4 + 30, $5, $6, $7
+      FROM cultuur.contract c WHERE c.id = $1
+    RETURNING * INTO inv;
+    RETURN inv;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.issue_invoice(integer, text, daterange, date, numeric, integer, text) IS 'Writes an invoice header with the next gapless number of the year of issued_on (used by run_invoicing and credit_note).';
+
+-- ---- what is due ----
+
+-- Invoices due on or before a date: e-books per calendar year (the first
+-- year on signing, later years on 1 May), film per quarter in the second
+-- month after it (Q4 in February).
+CREATE FUNCTION cultuur.invoice_schedule(through date)
+    RETURNS TABLE (contract_id integer, kind text, period daterange, due date)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+SELECT c.id, 'ebooks_year',
+       daterange(make_date(y, 1, 1), make_date(y + 1, 1, 1)),
+       CASE WHEN y = extract(year FROM c.starts_on) THEN greatest(c.signed_on, c.starts_on)
+            ELSE make_date(y, 5, 1) END
+  FROM cultuur.contract c
+  JOIN cultuur.service s ON s.code = c.service AND s.kind = 'ebooks'
+ CROSS JOIN LATERAL generate_series(extract(year FROM c.starts_on)::integer,
+                                    extract(year FROM $1)::integer) y
+ WHERE c.active && daterange(make_date(y, 1, 1), make_date(y + 1, 1, 1))
+UNION ALL
+SELECT c.id, 'film_quarter', daterange(q::date, (q + interval '3 months')::date),
+       (q + interval '4 months')::date
+  FROM cultuur.contract c
+  JOIN cultuur.service s ON s.code = c.service AND s.kind = 'film'
+ CROSS JOIN LATERAL generate_series(date_trunc('quarter', c.starts_on),
+                                    date_trunc('quarter', $1::timestamp),
+                                    interval '3 months') q
+ WHERE c.active && daterange(q::date, (q + interval '3 months')::date)
+$$;
+COMMENT ON FUNCTION cultuur.invoice_schedule(date) IS 'Every invoice due on or before a date (and a few not yet due): e-books per calendar year, issued on signing for the first year and on 1 May afterwards (E 8.5); film per quarter, issued in the second month after the quarter (F 8.1).';
+
+-- the lines of an invoice, computed (not stored): used by run_invoicing and
+-- by anyone who wants to preview an invoice
+CREATE FUNCTION cultuur.invoice_preview(contract_id integer, kind text, period daterange)
+    RETURNS TABLE (line_no integer, description text, month date, quantity numeric,
+                   unit_price numeric, tier_volume numeric, fixed_fee numeric,
+                   base_amount numeric, base_index numeric, new_index numeric,
+                   share text, amount numeric)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    c     cultuur.contract;
+    s     cultuur.service;
+    y     integer := extract(year FROM lower($3));
+    d     record;
+    m     date;
+    t     cultuur.tariff;
+    users integer;
+    vol   integer;
+    held  boolean;
+    bidx  numeric;
+    nidx  numeric;
+    amt   numeric;
+    n     integer := 0;
+BEGIN
+    SELECT * INTO c FROM cultuur.contract WHERE id = $1;
+    SELECT * INTO s FROM cultuur.service WHERE code = c.service;
+    IF s.price_model = 'per_inhabitant' THEN
+        SELECT * INTO d FROM cultuur.fee_detail(y, y) f WHERE f.contract_id = c.id;
+        IF d.indexed_amount IS NULL THEN
+            RAISE EXCEPTION 'contract %: the fee of % cannot be computed: %', c.id, y, d.note
+                USING ERRCODE = 'no_data_found';
+        END IF;
+        line_no := 1;
+        description := CASE WHEN $2 = 'ebooks_year' THEN format('%s %s', s.name, y)
+                            ELSE format('%s %s Q%s (a quarter of the yearly fee)', s.name, y,
+                                        extract(quarter FROM lower($3))) END;
+        month := NULL;
+        quantity := d.basis;
+        unit_price := d.unit_price;
+        tier_volume := d.tier_volume;
+        fixed_fee := d.fixed_fee;
+        base_amount := d.yearly_amount;
+        base_index := d.base_index;
+        new_index := d.year_index;
+        IF $2 = 'ebooks_year' THEN
+            share := (SELECT format('%s/%s', round(cultuur.prorata(c.active, $3, c.prorata_rule) * 12), 12));
+            amount := cultuur.prorate(d.indexed_amount, c.active, $3, c.prorata_rule);
+        ELSE
+            share := format('1/4 x %s', round(cultuur.prorata(c.active, $3, c.prorata_rule) * 3) || '/3');
+            amount := cultuur.prorate(d.indexed_amount * 0.25, c.active, $3, c.prorata_rule);
+        END IF;
+        RETURN NEXT;
+        RETURN;
+    END IF;
+
+    -- per unique user: one line per month of the quarter in force
+    FOR m IN SELECT g::date FROM generate_series(lower($3), upper($3) - 1, interval '1 month') g LOOP
+        CONTINUE WHEN NOT c.active && daterange(m, (m + interval '1 month')::date);
+        SELECT * INTO t FROM cultuur.tariff tt WHERE tt.service = c.service AND tt.valid @> m;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'contract %: no tariff of % in force on %', c.id, c.service, m
+                USING ERRCODE = 'no_data_found';
+        END IF;
+        SELECT coalesce(sum(mu.unique_users), 0) INTO users FROM cultuur.monthly_usage mu
+         WHERE mu.library_id = c.library_id AND mu.service = c.service AND mu.month = m;
+        SELECT coalesce(sum(cu.unique_users), 0) INTO vol FROM cultuur.consortium_usage cu
+         WHERE cu.service = c.service AND cu.month = m;
+        held := EXISTS (SELECT 1 FROM cultuur.reach_hold h
+                         WHERE h.contract_id = c.id AND m BETWEEN h.starts_on AND h.ends_on);
+        bidx := NULL;
+        nidx := NULL;
+        amt := cultuur.volume_charge(t.tiers, users, vol);
+        IF c.index_from IS NOT NULL AND y >= c.index_from AND y > extract(year FROM c.starts_on) THEN
+            bidx := cultuur.index_value(s.index_series, make_date(extract(year FROM c.starts_on)::integer, 1, 1));
+            nidx := cultuur.index_value(s.index_series, make_date(y, 1, 1));
+            IF bidx IS NULL OR nidx IS NULL THEN
+                RAISE EXCEPTION 'contract %: % index of January % or January % not loaded', c.id,
+                        s.index_series, extract(year FROM c.starts_on), y
+                    USING ERRCODE = 'no_data_found';
+            END IF;
+            amt := cultuur.indexed(amt, bidx, nidx);
+        END IF;
+        n := n + 1;
+        line_no := n;
+        description := format('%s %s: unique users', s.name, to_char(m, 'YYYY-MM'))
+                       || CASE WHEN held THEN ' (on hold: not billed, F 8.6)' ELSE '' END;
+        month := m;
+        quantity := users;
+        unit_price := cultuur.tier_price(t.tiers, vol);
+        tier_volume := vol;
+        fixed_fee := NULL;
+        base_amount := cultuur.volume_charge(t.tiers, users, vol);
+        base_index := bidx;
+        new_index := nidx;
+        share := NULL;
+        amount := CASE WHEN held THEN 0.00 ELSE amt END;
+        RETURN NEXT;
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.invoice_preview(integer, text, daterange) IS 'The lines an invoice for a contract and period would have, with every factor: per inhabitant, the yearly fee (or a quarter of it) pro rata; per user, each month''s unique users at that month''s consortium tier price (0 while on hold).';
+
+CREATE FUNCTION cultuur.run_invoicing(on_date date)
+    RETURNS SETOF cultuur.invoice
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    due record;
+    inv cultuur.invoice;
+    tot numeric;
+BEGIN
+    IF on_date IS NULL OR NOT isfinite(on_date) THEN
+        RAISE EXCEPTION 'run_invoicing: on_date must be a finite date, not %', coalesce(on_date::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- serialise invoicing runs: a concurrent run waits here and then sees
+    -- (READ COMMITTED) what the first issued; under REPEATABLE READ it fails
+    -- on the invoice counter instead of issuing anything twice
+    PERFORM pg_advisory_xact_lock(hashtext('cultuur.run_invoicing'));
+    FOR due IN
+        SELECT sch.* FROM cultuur.invoice_schedule(on_date) sch
+         WHERE sch.due <= on_date
+           AND NOT EXISTS (SELECT 1 FROM cultuur.invoice i
+                            WHERE i.contract_id = sch.contract_id AND i.kind = sch.kind
+                              AND i.period = sch.period)
+         ORDER BY sch.due, sch.contract_id, lower(sch.period)
+    LOOP
+        SELECT sum(p.amount) INTO tot FROM cultuur.invoice_preview(due.contract_id, due.kind, due.period) p;
+        inv := cultuur.issue_invoice(due.contract_id, due.kind, due.period, on_date, coalesce(tot, 0.00));
+        INSERT INTO cultuur.invoice_line (invoice_id, line_no, description, month, quantity, unit_price,
+                                          tier_volume, fixed_fee, base_amount, base_index, new_index,
+                                          share, amount)
+        SELECT inv.id, p.line_no, p.description, p.month, p.quantity, p.unit_price, p.tier_volume,
+               p.fixed_fee, p.base_amount, p.base_index, p.new_index, p.share, p.amount
+          FROM cultuur.invoice_preview(due.contract_id, due.kind, due.period) p;
+        RETURN NEXT inv;
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.run_invoicing(date) IS 'Issues, dated on_date, every invoice that is due by then and not yet issued, with its lines. Running it again creates nothing new; concurrent runs are serialised and issue each invoice once.';
+
+CREATE FUNCTION cultuur.credit_note(invoice_id integer, issued_on date, reason text,
+        amount numeric DEFAULT NULL)
+    RETURNS cultuur.invoice
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    orig     cultuur.invoice;
+    credited numeric;
+    cn       cultuur.invoice;
+    amt      numeric;
+BEGIN
+    SELECT * INTO orig FROM cultuur.invoice WHERE id = $1 FOR UPDATE;
+    IF NOT FOUND OR orig.kind = 'credit_note' THEN
+        RAISE EXCEPTION 'credit_note: % is not an invoice', $1
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF reason IS NULL OR btrim(reason) = '' THEN
+        RAISE EXCEPTION 'credit_note: a reason is required' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF issued_on IS NULL OR issued_on < orig.issued_on THEN
+        RAISE EXCEPTION 'credit_note: issue date % is before invoice % (%)', issued_on, orig.number, orig.issued_on
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT coalesce(-sum(i.total), 0) INTO credited FROM cultuur.invoice i WHERE i.credit_for = orig.id;
+    amt := coalesce(amount, orig.total - credited);
+    IF amt <= 0 OR amt > orig.total - credited OR amt <> round(amt, 2) THEN
+        RAISE EXCEPTION 'credit_note: % cannot be credited on invoice % (total %, already credited %)',
+                amt, orig.number, orig.total, credited
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = format('Credit an amount in cents between 0.01 and %s.', orig.total - credited);
+    END IF;
+    cn := cultuur.issue_invoice(orig.contract_id, 'credit_note', orig.period, issued_on, -amt, orig.id, reason);
+    INSERT INTO cultuur.invoice_line (invoice_id, line_no, description, quantity, amount)
+    VALUES (cn.id, 1, format('Credit on invoice %s: %s', orig.number, reason), 1, -amt);
+    RETURN cn;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.credit_note(integer, date, text, numeric) IS 'Issues a credit note on an invoice (the whole open amount, or amount), numbered like invoices; never more than the invoice total.';
+
+-- ---- payments and suspension ----
+
+CREATE SEQUENCE cultuur.payment_id_seq;
+CREATE TABLE cultuur.payment (
+    id          integer PRIMARY KEY DEFAULT nextval('cultuur.payment_id_seq'),
+    invoice_id  integer NOT NULL REFERENCES cultuur.invoice,
+    paid_on     date NOT NULL CHECK (isfinite(paid_on)),
+    amount      numeric(12,2) NOT NULL CHECK (amount > 0)
+);
+ALTER SEQUENCE cultuur.payment_id_seq OWNED BY cultuur.payment.id;
+COMMENT ON TABLE cultuur.payment IS 'A payment against an invoice. Paying an invoice in full lifts the suspensions it caused.';
+
+CREATE TABLE cultuur.formal_notice (
+    invoice_id  integer NOT NULL REFERENCES cultuur.invoice,
+    sent_on     date NOT NULL CHECK (isfinite(sent_on)),
+    PRIMARY KEY (invoice_id, sent_on)
+);
+COMMENT ON TABLE cultuur.formal_notice IS 'A formal notice (ingebrekestelling) for an overdue invoice (E 8.7, F 8.4).';
+
+CREATE SEQUENCE cultuur.suspension_id_seq;
+CREATE TABLE cultuur.suspension (
+    id          integer PRIMARY KEY DEFAULT nextval('cultuur.suspension_id_seq'),
+    invoice_id  integer NOT NULL REFERENCES cultuur.invoice,
+    starts_on   date NOT NULL CHECK (isfinite(starts_on)),
+    lifted_on   date CHECK (lifted_on >= starts_on)
+);
+ALTER SEQUENCE cultuur.suspension_id_seq OWNED BY cultuur.suspension.id;
+CREATE UNIQUE INDEX suspension_open ON cultuur.suspension (invoice_id) WHERE lifted_on IS NULL;
+COMMENT ON TABLE cultuur.suspension IS 'Service suspended for an unpaid invoice: allowed when it is more than 30 days overdue and a formal notice was sent; lifted on payment.';
+
+CREATE VIEW cultuur.invoice_balance AS
+SELECT i.id AS invoice_id, i.number, i.library_id, i.contract_id, i.kind, i.period,
+       i.issued_on, i.due_on, i.total,
+       coalesce(p.paid, 0.00) AS paid,
+       coalesce(cn.credited, 0.00) AS credited,
+       i.total - coalesce(p.paid, 0.00) - coalesce(cn.credited, 0.00) AS outstanding
+  FROM cultuur.invoice i
+  LEFT JOIN (SELECT invoice_id, sum(amount) AS paid FROM cultuur.payment GROUP BY invoice_id) p
+         ON p.invoice_id = i.id
+  LEFT JOIN (SELECT credit_for, -sum(total) AS credited FROM cultuur.invoice
+              WHERE credit_for IS NOT NULL GROUP BY credit_for) cn
+         ON cn.credit_for = i.id
+ WHERE i.kind <> 'credit_note';
+COMMENT ON VIEW cultuur.invoice_balance IS 'Per invoice: total, paid, credited and outstanding.';
+
+CREATE FUNCTION cultuur.overdue(as_of date DEFAULT current_date)
+    RETURNS TABLE (invoice_id integer, number text, library_id integer, due_on date,
+                   outstanding numeric, days_overdue integer, formal_notice_on date,
+                   eligible_for_suspension boolean, suspended_since date)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+SELECT b.invoice_id, b.number, b.library_id, b.due_on,
+       b.outstanding - coalesce((SELECT sum(p.amount) FROM cultuur.payment p
+                                  WHERE p.invoice_id = b.invoice_id AND p.paid_on > $1), 0),
+       $1 - b.due_on,
+       fn.sent_on,
+       $1 - b.due_on > 30 AND fn.sent_on IS NOT NULL,
+       (SELECT s.starts_on FROM cultuur.suspension s
+         WHERE s.invoice_id = b.invoice_id AND s.starts_on <= $1
+           AND (s.lifted_on IS NULL OR s.lifted_on > $1)
+         ORDER BY s.starts_on DESC LIMIT 1)
+  FROM cultuur.invoice_balance b
+  LEFT JOIN LATERAL (SELECT max(f.sent_on) AS sent_on FROM cultuur.formal_notice f
+                      WHERE f.invoice_id = b.invoice_id AND f.sent_on <= $1) fn ON true
+ WHERE b.due_on < $1
+   AND b.outstanding - coalesce((SELECT sum(p.amount) FROM cultuur.payment p
+                                  WHERE p.invoice_id = b.invoice_id AND p.paid_on > $1), 0) > 0
+ ORDER BY b.due_on, b.invoice_id
+$$;
+COMMENT ON FUNCTION cultuur.overdue(date) IS 'Invoices unpaid after their due date as of a date: outstanding amount, days overdue, the formal notice, whether the library may be suspended (more than 30 days overdue and a formal notice sent, E 8.7, F 8.4) and since when it is.';
+
+CREATE FUNCTION cultuur.payment_rules() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    b   record;
+    inv cultuur.invoice;
+BEGIN
+    IF cultuur.restoring() THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP <> 'INSERT' THEN
+        RAISE EXCEPTION 'recorded % cannot be changed', TG_TABLE_NAME
+            USING ERRCODE = 'CC010', HINT = 'Record a correcting entry instead.';
+    END IF;
+    -- serialise everything that touches one invoice's balance
+    SELECT * INTO inv FROM cultuur.invoice WHERE id = NEW.invoice_id FOR UPDATE;
+    IF NOT FOUND OR inv.kind = 'credit_note' THEN
+        RAISE EXCEPTION '% is not an invoice', NEW.invoice_id USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    SELECT * INTO b FROM cultuur.invoice_balance WHERE invoice_id = NEW.invoice_id;
+    IF TG_TABLE_NAME = 'payment' THEN
+        IF NEW.amount > b.outstanding THEN
+            RAISE EXCEPTION 'payment of % on invoice % exceeds the outstanding %', NEW.amount, b.number, b.outstanding
+                USING ERRCODE = 'CC012', HINT = format('Record at most %s.', b.outstanding);
+        END IF;
+        IF NEW.paid_on < inv.issued_on THEN
+            RAISE EXCEPTION 'payment on % precedes invoice % (issued %)', NEW.paid_on, b.number, inv.issued_on
+                USING ERRCODE = 'check_violation';
+        END IF;
+    ELSIF TG_TABLE_NAME = 'formal_notice' THEN
+        IF NEW.sent_on <= inv.due_on OR b.outstanding <= 0 THEN
+            RAISE EXCEPTION 'invoice % is not overdue on % (due %, outstanding %)', b.number, NEW.sent_on, inv.due_on, b.outstanding
+                USING ERRCODE = 'CC012', HINT = format('A formal notice can be sent from %s while the invoice is unpaid.', inv.due_on + 1);
+        END IF;
+    ELSIF TG_TABLE_NAME = 'suspension' THEN
+        IF b.outstanding <= 0 OR NEW.starts_on - inv.due_on <= 30
+           OR NOT EXISTS (SELECT 1 FROM cultuur.formal_notice f
+                           WHERE f.invoice_id = NEW.invoice_id AND f.sent_on <= NEW.starts_on) THEN
+            RAISE EXCEPTION 'library % cannot be suspended on % for invoice %', inv.library_id, NEW.starts_on, b.number
+                USING ERRCODE = 'CC012',
+                      DETAIL = format('Due %s, outstanding %s, formal notice: %s.', inv.due_on, b.outstanding,
+                                      coalesce((SELECT max(f.sent_on)::text FROM cultuur.formal_notice f
+                                                 WHERE f.invoice_id = NEW.invoice_id), 'none')),
+                      HINT = format('Suspension needs an unpaid invoice more than 30 days overdue (from %s) and a formal notice sent before (E 8.7, F 8.4).',
+                                    inv.due_on + 31);
+        END IF;
+        NEW.lifted_on := NULL;
+    END IF;
+    RETURN NEW;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.payment_rules() IS 'Trigger: payments never exceed what is outstanding; formal notices only for overdue invoices; suspension only more than 30 days overdue after a formal notice.';
+CREATE TRIGGER payment_rules BEFORE INSERT OR UPDATE OR DELETE ON cultuur.payment
+    FOR EACH ROW EXECUTE FUNCTION cultuur.payment_rules();
+CREATE TRIGGER formal_notice_rules BEFORE INSERT OR UPDATE OR DELETE ON cultuur.formal_notice
+    FOR EACH ROW EXECUTE FUNCTION cultuur.payment_rules();
+CREATE TRIGGER suspension_rules BEFORE INSERT ON cultuur.suspension
+    FOR EACH ROW EXECUTE FUNCTION cultuur.payment_rules();
+
+CREATE FUNCTION cultuur.payment_lifts() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF cultuur.restoring() THEN
+        RETURN NULL;
+    END IF;
+    UPDATE cultuur.suspension s SET lifted_on = NEW.paid_on
+     WHERE s.invoice_id = NEW.invoice_id AND s.lifted_on IS NULL
+       AND (SELECT b.outstanding FROM cultuur.invoice_balance b WHERE b.invoice_id = NEW.invoice_id) <= 0;
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.payment_lifts() IS 'Trigger: a payment that settles an invoice lifts its open suspensions on the payment date.';
+CREATE TRIGGER payment_lifts AFTER INSERT ON cultuur.payment
+    FOR EACH ROW EXECUTE FUNCTION cultuur.payment_lifts();
+
+-- ---- budget ----
+
+CREATE TABLE cultuur.budget_approved (
+    library_id  integer NOT NULL REFERENCES cultuur.library,
+    year        integer NOT NULL CHECK (year BETWEEN 1900 AND 2200),
+    amount      numeric(14,2) NOT NULL CHECK (amount >= 0),
+    reference   text,
+    PRIMARY KEY (library_id, year)
+);
+COMMENT ON TABLE cultuur.budget_approved IS 'The amount the council approved for a budget year (Antwerp: 23,751.50 for 2022, 150,000.00 for 2023 and 2024, 80,000.00 for 2025 and 2026).';
+
+CREATE TABLE cultuur.budget_assumption (
+    library_id                 integer NOT NULL REFERENCES cultuur.library,
+    year                       integer NOT NULL CHECK (year BETWEEN 1900 AND 2200),
+    service                    text NOT NULL REFERENCES cultuur.service ON UPDATE CASCADE,
+    users_per_month            numeric NOT NULL DEFAULT 0 CHECK (users_per_month >= 0),
+    consortium_users_per_month numeric CHECK (consortium_users_per_month >= 0),
+    inhabitant_growth_pct      numeric NOT NULL DEFAULT 0 CHECK (inhabitant_growth_pct > -100 AND inhabitant_growth_pct < 100),
+    index_growth_pct           numeric NOT NULL DEFAULT 0 CHECK (index_growth_pct > -100 AND index_growth_pct < 100),
+    PRIMARY KEY (library_id, year, service)
+);
+COMMENT ON TABLE cultuur.budget_assumption IS 'What a municipality expects for a budget year and service: unique users per month (and consortium-wide, for the tier), yearly growth of inhabitants and of the price index beyond the last published figures.';
+
+CREATE FUNCTION cultuur.budget_projection(from_year integer, to_year integer)
+    RETURNS TABLE (library_id integer, library text, year integer, service text,
+                   contract_id integer, invoiced numeric, projected numeric,
+                   source text)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+WITH years AS (
+    SELECT c.id AS contract_id, c.library_id, c.service, c.active, c.starts_on, c.basis_pct,
+           c.prorata_rule, c.index_from, s.price_model, s.index_series, s.kind, y AS year,
+           daterange(make_date(y, 1, 1), make_date(y + 1, 1, 1)) AS period
+      FROM cultuur.contract c
+      JOIN cultuur.service s ON s.code = c.service
+     CROSS JOIN generate_series($1, $2) y
+     WHERE c.active && daterange(make_date(y, 1, 1), make_date(y + 1, 1, 1))
+), inv AS (
+    SELECT i.contract_id, extract(year FROM lower(i.period))::integer AS year, sum(i.total) AS total,
+           count(*) FILTER (WHERE i.kind <> 'credit_note') AS n
+      FROM cultuur.invoice i GROUP BY 1, 2
+), fee AS (
+    SELECT f.contract_id, f.year, f.fee, f.yearly_amount, f.base_index, f.year_index, f.fixed_fee,
+           f.tiers, f.tier_volume
+      FROM cultuur.fee_detail($1, $2) f
+), est AS (
+    -- per inhabitant, when a factor of the fee is not published yet:
+    -- latest count grown by the assumption, latest January index grown too
+    SELECT y.contract_id, y.year,
+           (SELECT p.inhabitants * power(1 + coalesce(a.inhabitant_growth_pct, 0) / 100, (y.year - 1 - p.year))
+              FROM cultuur.population p WHERE p.library_id = y.library_id AND p.year <= y.year - 1
+             ORDER BY p.year DESC LIMIT 1) AS inhabitants,
+           CASE WHEN y.index_from IS NOT NULL AND y.year >= y.index_from AND y.year > extract(year FROM y.starts_on)
+                THEN (SELECT pi.value * power(1 + coalesce(a.index_growth_pct, 0) / 100, y.year - extract(year FROM pi.month))
+                        FROM cultuur.price_index pi
+                       WHERE pi.series = y.index_series AND pi.base = 2013
+                         AND extract(month FROM pi.month) = 1 AND pi.month <= make_date(y.year, 1, 1)
+                       ORDER BY pi.month DESC LIMIT 1)
+                     / cultuur.index_value(y.index_series, make_date(extract(year FROM y.starts_on)::integer, 1, 1))
+                ELSE 1 END AS index_factor,
+           a.users_per_month, a.consortium_users_per_month
+      FROM years y
+      LEFT JOIN cultuur.budget_assumption a
+             ON a.library_id = y.library_id AND a.year = y.year AND a.service = y.service
+)
+SELECT y.library_id, l.name, y.year, y.service, y.contract_id,
+       coalesce(inv.total, 0.00),
+       CASE WHEN inv.n > 0 AND y.price_model = 'per_inhabitant' AND y.kind = 'ebooks' THEN 0.00
+            WHEN y.price_model = 'per_inhabitant' THEN
+                coalesce(f.fee,
+                         cultuur.prorate(round((f.fixed_fee + cultuur.volume_charge(f.tiers,
+                                                   e.inhabitants * y.basis_pct * 0.01,
+                                                   coalesce(f.tier_volume, e.inhabitants)))
+                                               * e.index_factor, 2),
+                                         y.active, y.period, y.prorata_rule))
+                - CASE WHEN y.kind <> 'ebooks' THEN coalesce(inv.total, 0.00) ELSE 0.00 END
+            ELSE
+                round(coalesce(e.users_per_month, 0)
+                      * cultuur.tier_price(t.tiers, coalesce(e.consortium_users_per_month, e.users_per_month, 0))
+                      * (SELECT count(*) FROM generate_series(make_date(y.year, 1, 1), make_date(y.year, 12, 1), interval '1 month') g
+                          WHERE y.active && daterange(g::date, (g + interval '1 month')::date)
+                            AND NOT EXISTS (SELECT 1 FROM cultuur.invoice i
+                                             WHERE i.contract_id = y.contract_id AND i.kind = 'film_quarter'
+                                               AND i.period @> g::date))
+                      * e.index_factor, 2)
+       END,
+       CASE WHEN inv.n > 0 THEN 'invoices' ELSE '' END
+       || CASE WHEN inv.n > 0 AND y.price_model = 'per_inhabitant' AND y.kind = 'ebooks' THEN ''
+               WHEN y.price_model = 'per_inhabitant' AND f.fee IS NOT NULL THEN
+                    CASE WHEN inv.n > 0 THEN ' + ' ELSE '' END || 'contract rules'
+               ELSE CASE WHEN inv.n > 0 THEN ' + ' ELSE '' END || 'assumptions' END
+  FROM years y
+  JOIN cultuur.library l ON l.id = y.library_id
+  LEFT JOIN inv ON inv.contract_id = y.contract_id AND inv.year = y.year
+  LEFT JOIN fee f ON f.contract_id = y.contract_id AND f.year = y.year
+  LEFT JOIN est e ON e.contract_id = y.contract_id AND e.year = y.year
+  LEFT JOIN cultuur.tariff t ON t.service = y.service AND t.valid @> greatest(make_date(y.year, 1, 1), y.starts_on)
+ ORDER BY y.library_id, y.year, y.service
+$$;
+COMMENT ON FUNCTION cultuur.budget_projection(integer, integer) IS 'Cost per municipality, budget year (the year the service is used) and contract: what was invoiced, plus the projected rest from the contract rules, or from the budget assumptions where usage or published figures are not known yet.';
+
+CREATE FUNCTION cultuur.budget_variance(from_year integer, to_year integer)
+    RETURNS TABLE (library_id integer, library text, year integer, invoiced numeric,
+                   projected numeric, expected_total numeric, approved numeric, variance numeric)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+SELECT l.id, l.name, y, coalesce(p.invoiced, 0.00), coalesce(p.projected, 0.00),
+       coalesce(p.invoiced, 0.00) + coalesce(p.projected, 0.00),
+       b.amount,
+       b.amount - (coalesce(p.invoiced, 0.00) + coalesce(p.projected, 0.00))
+  FROM cultuur.library l
+ CROSS JOIN generate_series($1, $2) y
+  LEFT JOIN (SELECT bp.library_id, bp.year, sum(bp.invoiced) AS invoiced, sum(bp.projected) AS projected
+               FROM cultuur.budget_projection($1, $2) bp GROUP BY 1, 2) p
+         ON p.library_id = l.id AND p.year = y
+  LEFT JOIN cultuur.budget_approved b ON b.library_id = l.id AND b.year = y
+ WHERE p.library_id IS NOT NULL OR b.library_id IS NOT NULL
+ ORDER BY l.id, y
+$$;
+COMMENT ON FUNCTION cultuur.budget_variance(integer, integer) IS 'Per municipality and budget year: invoiced, projected, expected total, the council''s approved budget and the variance (approved minus expected; negative means over budget).';
+
+-- ---- reconciliation ----
+
+CREATE SEQUENCE cultuur.quoted_amount_id_seq;
+CREATE TABLE cultuur.quoted_amount (
+    id          integer PRIMARY KEY DEFAULT nextval('cultuur.quoted_amount_id_seq'),
+    contract_id integer NOT NULL REFERENCES cultuur.contract,
+    year        integer NOT NULL CHECK (year BETWEEN 1900 AND 2200),
+    what        text NOT NULL CHECK (what IN ('yearly_amount', 'fee', 'invoiced')),
+    quoted      numeric(14,2) NOT NULL,
+    source      text NOT NULL
+);
+ALTER SEQUENCE cultuur.quoted_amount_id_seq OWNED BY cultuur.quoted_amount.id;
+COMMENT ON TABLE cultuur.quoted_amount IS 'An amount someone quoted (a figure printed in a contract, a supplier invoice): the yearly amount before pro rata and index, the fee of a year, or what was invoiced for a year.';
+
+CREATE VIEW cultuur.reconciliation AS
+SELECT q.id, q.contract_id, c.service, q.year, q.what, q.source, q.quoted,
+       CASE q.what WHEN 'yearly_amount' THEN f.yearly_amount
+                   WHEN 'fee' THEN f.fee
+                   ELSE (SELECT sum(i.total) FROM cultuur.invoice i
+                          WHERE i.contract_id = q.contract_id AND extract(year FROM lower(i.period)) = q.year) END AS computed,
+       q.quoted - CASE q.what WHEN 'yearly_amount' THEN f.yearly_amount
+                              WHEN 'fee' THEN f.fee
+                              ELSE (SELECT sum(i.total) FROM cultuur.invoice i
+                                     WHERE i.contract_id = q.contract_id AND extract(year FROM lower(i.period)) = q.year) END AS difference
+  FROM cultuur.quoted_amount q
+  JOIN cultuur.contract c ON c.id = q.contract_id
+  LEFT JOIN LATERAL (SELECT * FROM cultuur.fee_detail(q.year, q.year) fd WHERE fd.contract_id = q.contract_id) f ON true;
+COMMENT ON VIEW cultuur.reconciliation IS 'Each quoted amount beside the amount the contract rules give, with the difference (quoted minus computed).';
+
+SELECT pg_catalog.pg_extension_config_dump('cultuur.invoice_counter', '');
+SELECT pg_catalog.pg_extension_config_dump('cultuur.invoice', '');
+SELECT pg_catalog.pg_extension_config_dump('cultuur.invoice_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('cultuur.invoice_line', '');
+SELECT pg_catalog.pg_extension_config_dump('cultuur.payment', '');
+SELECT pg_catalog.pg_extension_config_dump('cultuur.payment_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('cultuur.formal_notice', '');
+SELECT pg_catalog.pg_extension_config_dump('cultuur.suspension', '');
+SELECT pg_catalog.pg_extension_config_dump('cultuur.suspension_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('cultuur.budget_approved', '');
+SELECT pg_catalog.pg_extension_config_dump('cultuur.budget_assumption', '');
+SELECT pg_catalog.pg_extension_config_dump('cultuur.quoted_amount', '');
+SELECT pg_catalog.pg_extension_config_dump('cultuur.quoted_amount_id_seq', '');
