@@ -8,7 +8,7 @@
 EXTENSION   = cultuur
 MODULE_big  = cultuur
 OBJS        = src/module.o src/numeric_util.o src/tiers_io.o src/tiers_math.o \
-              src/prorata.o src/indexation.o src/dates.o
+              src/prorata.o src/indexation.o src/dates.o src/txn.o
 DATA_built  = sql/cultuur--0.1.sql
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter \
@@ -20,7 +20,7 @@ PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter \
 TESTS        = $(sort $(filter-out install cultuur--%,\
                  $(basename $(notdir $(wildcard sql/*.sql)))))
 REGRESS      = install $(TESTS)
-REGRESS_OPTS = --inputdir=.
+REGRESS_OPTS = --inputdir=. --encoding=UTF8
 # isolation specs: test/isolation/specs/NAME.spec, expected/NAME.out
 ISOLATION      = $(sort $(basename $(notdir $(wildcard test/isolation/specs/*.spec))))
 ISOLATION_OPTS = --inputdir=test/isolation

@@ -11,7 +11,7 @@ CREATE EXTENSION IF NOT EXISTS cultuur CASCADE;
 
 INSERT INTO cultuur.library (id, name, nis_code) VALUES
     (1, 'Antwerpen', '11002');
-SELECT setval('cultuur.library_id_seq', 1);
+SELECT setval('cultuur.library_id_seq', 1) \gset
 
 INSERT INTO cultuur.population (library_id, year, inhabitants) VALUES
     (1, 2021, 529417),      -- (seed) Bijlage A: 1 January 2021
@@ -41,4 +41,4 @@ INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, ini
     (1, 1, 'ebooks',  '2022-11-01', '2022-11-01', '2026-09-15', 80, 2023),
     (2, 1, 'film-1B', '2022-11-01', '2022-11-01', NULL,         80, NULL),
     (3, 1, 'film-2A', '2022-11-01', '2022-11-01', NULL,         80, NULL);
-SELECT setval('cultuur.contract_id_seq', 3);
+SELECT setval('cultuur.contract_id_seq', 3) \gset

@@ -41,7 +41,7 @@ SELECT cultuur.reach_cap(529417, 12) AS cap_exact, round(cultuur.reach_cap(52941
 \echo '=== 7. Antwerp contracts as rows: status on 1 January 2024 ==='
 SELECT contract_id, service, status, term_kind, current_term, renewal,
        next_end_option, notice_deadline, exit_fee_if_notice_today
-  FROM cultuur.contract_status('2024-01-01');
+  FROM cultuur.contract_status('2024-01-01') WHERE library = 'Antwerpen';
 
 \echo '=== 8. Fees per year 2022-2026, with every factor (per-inhabitant services) ==='
 SELECT d.service, d.year, d.inhabitants AS "inh (1 Jan Y-1)", d.basis, d.tier_volume,
@@ -49,7 +49,7 @@ SELECT d.service, d.year, d.inhabitants AS "inh (1 Jan Y-1)", d.basis, d.tier_vo
        CASE WHEN d.index_series IS NULL THEN '-' ELSE d.year_index || '/' || d.base_index END AS index,
        d.indexed_amount, round(d.share, 4) AS share, d.fee, coalesce(d.note, '') AS note
   FROM cultuur.fee_detail(2022, 2026) d
- WHERE d.service <> 'film-1B'
+ WHERE d.library_id = 1 AND d.service <> 'film-1B'
  ORDER BY d.service, d.year;
 
 \echo '=== 9. Film renewals: the framework is extended twice, Antwerp renews twice ==='
@@ -57,11 +57,13 @@ INSERT INTO cultuur.framework_extension (service, agreed_on, ends_on)
 SELECT code, '2024-06-01', '2025-09-30' FROM cultuur.service WHERE kind = 'film';
 INSERT INTO cultuur.framework_extension (service, agreed_on, ends_on)
 SELECT code, '2025-06-01', '2026-09-30' FROM cultuur.service WHERE kind = 'film';
-INSERT INTO cultuur.renewal (contract_id, agreed_on) VALUES (2, '2024-09-01'), (3, '2024-09-01');
-INSERT INTO cultuur.renewal (contract_id, agreed_on) VALUES (2, '2025-09-01'), (3, '2025-09-01');
+INSERT INTO cultuur.renewal (contract_id, agreed_on)
+SELECT id, '2024-09-01' FROM cultuur.contract WHERE service LIKE 'film-%' ORDER BY id;
+INSERT INTO cultuur.renewal (contract_id, agreed_on)
+SELECT id, '2025-09-01' FROM cultuur.contract WHERE service LIKE 'film-%' ORDER BY id;
 SELECT c.id AS contract_id, c.service, t.term_no, t.kind, t.term
   FROM cultuur.contract c CROSS JOIN LATERAL cultuur.contract_terms(c.id) t
- WHERE c.service LIKE 'film%' ORDER BY c.id, t.term_no;
+ WHERE c.service LIKE 'film%' AND c.library_id = 1 ORDER BY c.id, t.term_no;
 \echo 'A third renewal is refused:'
 \set ON_ERROR_STOP 0
 INSERT INTO cultuur.renewal (contract_id, agreed_on) VALUES (2, '2026-09-01');
@@ -91,4 +93,52 @@ INSERT INTO cultuur.termination (contract_id, notified_on, requested_end) VALUES
 
 \echo
 \echo '=== 12. Upcoming deadlines from 1 January 2025 (next two years) ==='
-SELECT due_on, contract_id, service, what FROM cultuur.upcoming_deadlines('2025-01-01', '2 years');
+SELECT due_on, contract_id, service, what FROM cultuur.upcoming_deadlines('2025-01-01', '2 years')
+ WHERE library = 'Antwerpen';
+
+\echo
+\echo '=== 13. Invoicing 2022-2026 (usage of lot 1B is SIMULATED: the seeds have none) ==='
+\echo 'Invoicing runs on the first of every month; Antwerp reaches its 2024 reach cap'
+\echo 'in November and puts lot 1B on hold from 1 December 2024 (F 8.6).'
+SET client_min_messages = error;
+SELECT count(*) AS invoices_issued_to_nov_2024
+  FROM generate_series('2022-11-01'::date, '2024-11-01'::date, interval '1 month') d,
+       LATERAL cultuur.run_invoicing(d::date);
+SELECT contract_id, year, inhabitants, months, cap, unique_users, reached
+  FROM cultuur.reach_cap_status(2024) WHERE library_id = 1;
+INSERT INTO cultuur.reach_hold (contract_id, starts_on) VALUES (2, '2024-12-01');
+SELECT count(*) AS invoices_issued_dec_2024_to_nov_2026
+  FROM generate_series('2024-12-01'::date, '2026-11-01'::date, interval '1 month') d,
+       LATERAL cultuur.run_invoicing(d::date);
+SELECT count(*) AS invoices_issued_by_a_second_run FROM cultuur.run_invoicing('2026-11-01');
+SET client_min_messages = warning;
+SELECT i.number, i.issued_on, i.due_on, c.service, i.period, i.total
+  FROM cultuur.invoice i JOIN cultuur.contract c ON c.id = i.contract_id
+ WHERE i.library_id = 1 ORDER BY i.year, i.seq;
+\echo 'Not issued yet, and why:'
+SELECT contract_id, kind, period, due, reason FROM cultuur.invoicing_blocked('2026-11-01')
+ WHERE contract_id IN (SELECT id FROM cultuur.contract WHERE library_id = 1);
+
+\echo '=== 14. One invoice in full detail: Antwerp lot 1B, fourth quarter 2024 ==='
+SELECT i.number, l.name AS library, i.period, i.issued_on, i.due_on, i.total
+  FROM cultuur.invoice i JOIN cultuur.library l ON l.id = i.library_id
+ WHERE i.contract_id = 2 AND i.period = daterange('2024-10-01', '2025-01-01');
+SELECT il.line_no, il.description, il.quantity AS unique_users, il.tier_volume AS consortium_users,
+       il.unit_price, il.base_amount, il.amount
+  FROM cultuur.invoice_line il JOIN cultuur.invoice i ON i.id = il.invoice_id
+ WHERE i.contract_id = 2 AND i.period = daterange('2024-10-01', '2025-01-01')
+ ORDER BY il.line_no;
+\echo 'and the e-book invoice of 2023:'
+SELECT il.description, il.fixed_fee, il.quantity AS basis, il.unit_price, il.base_amount,
+       il.new_index || ' / ' || il.base_index AS index, il.share, il.amount
+  FROM cultuur.invoice_line il JOIN cultuur.invoice i ON i.id = il.invoice_id
+ WHERE i.contract_id = 1 AND i.period = daterange('2023-01-01', '2024-01-01');
+
+\echo '=== 15. Budget per year against the council''s figures (2025-2026: assumptions) ==='
+SELECT year, invoiced, projected, expected_total, approved, variance
+  FROM cultuur.budget_variance(2022, 2026) WHERE library_id = 1;
+SELECT year, service, invoiced, projected, source
+  FROM cultuur.budget_projection(2022, 2026) WHERE library_id = 1;
+
+\echo '=== 16. Reconciliation: a figure printed in the contract against the rules ==='
+SELECT year, what, source, quoted, computed, difference FROM cultuur.reconciliation;

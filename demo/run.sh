@@ -5,4 +5,5 @@ set -eu
 cd "$(dirname "$0")/.."
 psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS cultuur_demo' -c 'CREATE DATABASE cultuur_demo'
 psql -X -q -d cultuur_demo -f demo/load.sql
+psql -X -q -d cultuur_demo -f demo/usage.sql
 psql -X -q -d cultuur_demo -f demo/report.sql

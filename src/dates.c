@@ -40,7 +40,7 @@ check_notice(Interval *notice, const char *func)
 	if (notice->month < 0 || notice->day < 0 || notice->time < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: notice period %s must not be negative",
+				 errmsg("%s: notice period %s must not have a negative part",
 						func, interval_text(notice))));
 	if (notice->time != 0)
 		ereport(ERROR,

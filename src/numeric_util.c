@@ -175,11 +175,17 @@ numeric_div_round(Numeric num, Numeric den, int scale)
 	return num_mul(q, int64_div_fast_to_numeric(1, scale));
 }
 
+/* a numeric as text for an error message: huge values are shortened */
 char *
 num_to_cstring(Numeric n)
 {
-	return DatumGetCString(DirectFunctionCall1(numeric_out,
-											   NumericGetDatum(n)));
+	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out,
+														NumericGetDatum(n)));
+	size_t		len = strlen(s);
+
+	if (len > 60)
+		return psprintf("%.24s...%s (%zu characters)", s, s + len - 12, len);
+	return s;
 }
 
 void

@@ -34,6 +34,11 @@ PG_FUNCTION_INFO_V1(tiers_send);
 PG_FUNCTION_INFO_V1(tiers_eq);
 PG_FUNCTION_INFO_V1(tiers_ne);
 PG_FUNCTION_INFO_V1(tiers_hash);
+PG_FUNCTION_INFO_V1(tiers_cmp);
+PG_FUNCTION_INFO_V1(tiers_lt);
+PG_FUNCTION_INFO_V1(tiers_le);
+PG_FUNCTION_INFO_V1(tiers_gt);
+PG_FUNCTION_INFO_V1(tiers_ge);
 PG_FUNCTION_INFO_V1(tiers_from_bytes);
 PG_FUNCTION_INFO_V1(tier_rows);
 PG_FUNCTION_INFO_V1(make_tiers);
@@ -68,6 +73,10 @@ tiers_check(const Tiers *t, int *bad_tier)
 		const TierEntry *e = &t->tier[i];
 
 		*bad_tier = i + 1;
+		if (e->kind != TIER_NO_BOUND && e->kind != TIER_GT &&
+			e->kind != TIER_GE)
+			return psprintf("the bound kind %d is unknown (0 = none, 1 = '>', 2 = '>=')",
+							e->kind);
 		if (e->pad != 0)
 			return "reserved bytes are not zero";
 		if (e->price < 0 || e->price > TIERS_MAX_VALUE)
@@ -144,11 +153,15 @@ pg_attribute_noreturn()
 static void
 syntax_error(const TiersParser *ps, const char *what, const char *hint)
 {
+	/* the detail is a sentence: capitalise what went wrong */
+	char	   *sentence = pstrdup(what);
+
+	sentence[0] = pg_toupper((unsigned char) sentence[0]);
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid input syntax for type %s: \"%s\"",
 					"tiers", shown_literal(ps->input)),
-			 errdetail("%s at position %d.", what, char_position(ps)),
+			 errdetail("%s at position %d.", sentence, char_position(ps)),
 			 hint ? errhint("%s", hint) : 0));
 }
 
@@ -234,8 +247,9 @@ parse_number(TiersParser *ps, const char *what)
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("value out of range for type %s: \"%s\"",
 							"tiers", shown_literal(ps->input)),
-					 errdetail("The number \"%.*s\" has more than %d digits before the decimal point.",
+					 errdetail("The number \"%.*s%s\" has more than %d digits before the decimal point.",
 							   (int) Min(ps->p - start, 40), start,
+							   ps->p - start > 40 ? "..." : "",
 							   TIERS_MAX_INT_DIGITS),
 					 errhint("Prices and bounds must be below 1000000000000.")));
 		}
@@ -246,8 +260,17 @@ parse_number(TiersParser *ps, const char *what)
 	{
 		ps->p++;
 		if (!isdigit((unsigned char) *ps->p))
-			syntax_error(ps, "expected a digit after the decimal point",
-						 "Write 6.0 or 6, not 6.");
+		{
+			/* "6." at the end of a number, or "6.x" */
+			if (*ps->p == '\0' || *ps->p == ';' || *ps->p == ':' ||
+				*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' ||
+				*ps->p == '\r' || *ps->p == '\f' || *ps->p == '\v')
+				syntax_error(ps, "expected a digit after the decimal point",
+							 "Write 6.0 or 6, not 6.");
+			syntax_error(ps, psprintf("expected a digit after the decimal point, found %s",
+									  describe_char(ps)),
+						 NULL);
+		}
 		while (isdigit((unsigned char) *ps->p))
 		{
 			frac_digits++;
@@ -308,6 +331,7 @@ tiers_in(PG_FUNCTION_ARGS)
 	for (;;)
 	{
 		TierEntry  *e;
+		const char *bound_start;
 
 		skip_space(&ps);
 		if (*ps.p == '\0')
@@ -345,15 +369,23 @@ tiers_in(PG_FUNCTION_ARGS)
 		else
 			e->kind = TIER_GT;
 		skip_space(&ps);
+		bound_start = ps.p;
 		e->bound = parse_number(&ps, "a bound");
+		/* errors about the bound's value point at the bound */
 		if (e->kind == TIER_GE && e->bound == 0)
+		{
+			ps.p = bound_start;
 			syntax_error(&ps, "a bound of >= 0 would leave the first tier empty",
 						 "Write '>0' for a price that applies to every positive volume.");
+		}
 		if (n > 1 && e->bound <= entries[n - 1].bound)
+		{
+			ps.p = bound_start;
 			syntax_error(&ps, psprintf("bounds must strictly increase, but %s follows %s",
 									   micro_to_cstring(e->bound),
 									   micro_to_cstring(entries[n - 1].bound)),
 						 "List the tiers from the lowest bound to the highest.");
+		}
 		skip_space(&ps);
 		if (*ps.p != ':')
 			syntax_error(&ps, psprintf("expected ':' after the bound, found %s",
@@ -517,6 +549,77 @@ tiers_ne(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(result);
 }
 
+/*
+ * A total order, for ORDER BY, DISTINCT and btree indexes: tier by tier,
+ * the first price, then each tier's bound, bound kind ('>' before '>=')
+ * and price; a schedule that is a prefix of another sorts first.  It
+ * agrees with equality: only equal schedules compare as 0.
+ */
+static int
+tiers_compare(const Tiers *a, const Tiers *b)
+{
+	int			n = Min(a->ntiers, b->ntiers);
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		const TierEntry *x = &a->tier[i];
+		const TierEntry *y = &b->tier[i];
+
+		if (x->bound != y->bound)
+			return x->bound < y->bound ? -1 : 1;
+		if (x->kind != y->kind)
+			return x->kind < y->kind ? -1 : 1;
+		if (x->price != y->price)
+			return x->price < y->price ? -1 : 1;
+	}
+	if (a->ntiers != b->ntiers)
+		return a->ntiers < b->ntiers ? -1 : 1;
+	return 0;
+}
+
+static int
+tiers_compare_args(FunctionCallInfo fcinfo)
+{
+	Tiers	   *a = PG_GETARG_TIERS_P(0);
+	Tiers	   *b = PG_GETARG_TIERS_P(1);
+	int			result = tiers_compare(a, b);
+
+	PG_FREE_IF_COPY(a, 0);
+	PG_FREE_IF_COPY(b, 1);
+	return result;
+}
+
+Datum
+tiers_cmp(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(tiers_compare_args(fcinfo));
+}
+
+Datum
+tiers_lt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(tiers_compare_args(fcinfo) < 0);
+}
+
+Datum
+tiers_le(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(tiers_compare_args(fcinfo) <= 0);
+}
+
+Datum
+tiers_gt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(tiers_compare_args(fcinfo) > 0);
+}
+
+Datum
+tiers_ge(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(tiers_compare_args(fcinfo) >= 0);
+}
+
 /* hash support, so that schedules can be grouped and compared by hash */
 Datum
 tiers_hash(PG_FUNCTION_ARGS)
@@ -600,6 +703,13 @@ deconstruct_arg(ArrayType *a, Oid elemtype, const char *arg,
 					  values, nulls, n);
 }
 
+/* a numeric for a message: very long values are cut */
+static char *
+shown_numeric(Numeric n)
+{
+	return num_to_cstring(n);	/* already shortens long values */
+}
+
 static int64
 array_micro(Datum d, bool isnull, const char *arg, int pos)
 {
@@ -611,11 +721,18 @@ array_micro(Datum d, bool isnull, const char *arg, int pos)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("make_tiers: %s[%d] is NULL", arg, pos)));
 	n = DatumGetNumeric(d);
-	if (!numeric_to_micro(n, &v))
+
+	/*
+	 * Refuse values of 10^12 and more before numeric_to_micro scales them:
+	 * near the top of numeric's range the scaling itself would overflow.
+	 * NaN compares above every number.
+	 */
+	if (num_cmp(n, int64_to_numeric(TIERS_MAX_VALUE / TIERS_UNIT + 1)) >= 0 ||
+		!numeric_to_micro(n, &v))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("make_tiers: %s[%d] = %s is not a valid price or bound",
-						arg, pos, num_to_cstring(n)),
+						arg, pos, shown_numeric(n)),
 				 errdetail("Prices and bounds are finite, not negative, below 1000000000000 and have at most 6 decimals.")));
 	return v;
 }

@@ -3,6 +3,8 @@
 # PostgreSQL 15 with its server headers, a C compiler, pgTAP and pg_prove.
 # As root this runs apt-get; otherwise it prints the command to run.
 set -eu
+LC_ALL=C.UTF-8
+export LC_ALL
 
 need=""
 missing() { need="$need $1"; }

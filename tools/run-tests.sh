@@ -3,7 +3,8 @@
 #   1. pg_regress (sql/*.sql against expected/*.out)
 #   2. isolation specs (test/isolation/specs)
 #   3. pgTAP (test/pgtap/*.sql through pg_prove)
-#   4. pg_regress again with force_parallel_mode = regress, which runs
+#   4. the dump/restore round trip (test/dump_restore.sh, TAP)
+#   5. pg_regress again with force_parallel_mode = regress, which runs
 #      every PARALLEL SAFE function in a worker and so catches wrong labels
 # and ends with one line "N passed, M failed".
 set -u
@@ -57,6 +58,20 @@ if ls test/pgtap/*.sql >/dev/null 2>&1; then
     f=$(grep -cE '^not ok ' "$log/tap" || true)
     if [ $st -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
     echo "== pgTAP: $p passed, $f failed"
+    passed=$((passed + p))
+    failed=$((failed + f))
+fi
+
+if [ -f test/dump_restore.sh ]; then
+    echo "== dump/restore"
+    sh test/dump_restore.sh >"$log/dump" 2>&1
+    st=$?
+    # everything but the plain passes: failures, skips, diagnostics
+    awk '!/^ok [0-9]+ - / || /# SKIP/' "$log/dump"
+    p=$(grep -E '^ok ' "$log/dump" | grep -vc '# SKIP' || true)
+    f=$(grep -cE '^not ok ' "$log/dump" || true)
+    if [ $st -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    echo "== dump/restore: $p passed, $f failed"
     passed=$((passed + p))
     failed=$((failed + f))
 fi

@@ -44,7 +44,7 @@ CREATE OPERATOR cultuur.= (
     LEFTARG = cultuur.tiers, RIGHTARG = cultuur.tiers,
     FUNCTION = cultuur.tiers_eq,
     COMMUTATOR = OPERATOR(cultuur.=), NEGATOR = OPERATOR(cultuur.<>),
-    RESTRICT = eqsel, JOIN = eqjoinsel, HASHES
+    RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES
 );
 CREATE OPERATOR cultuur.<> (
     LEFTARG = cultuur.tiers, RIGHTARG = cultuur.tiers,
@@ -59,6 +59,44 @@ CREATE OPERATOR CLASS cultuur.tiers_hash_ops
     DEFAULT FOR TYPE cultuur.tiers USING hash AS
         OPERATOR 1 cultuur.= (cultuur.tiers, cultuur.tiers),
         FUNCTION 1 cultuur.tiers_hash(cultuur.tiers);
+
+CREATE FUNCTION cultuur.tiers_cmp(cultuur.tiers, cultuur.tiers) RETURNS integer
+    AS 'MODULE_PATHNAME', 'tiers_cmp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cultuur.tiers_lt(cultuur.tiers, cultuur.tiers) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'tiers_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cultuur.tiers_le(cultuur.tiers, cultuur.tiers) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'tiers_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cultuur.tiers_gt(cultuur.tiers, cultuur.tiers) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'tiers_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cultuur.tiers_ge(cultuur.tiers, cultuur.tiers) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'tiers_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cultuur.tiers_cmp(cultuur.tiers, cultuur.tiers) IS 'Total order of schedules (tier by tier: bound, bound kind, price; a prefix first), for ORDER BY, DISTINCT and btree indexes.';
+COMMENT ON FUNCTION cultuur.tiers_lt(cultuur.tiers, cultuur.tiers) IS 'Schedule sorts before another (see tiers_cmp).';
+COMMENT ON FUNCTION cultuur.tiers_le(cultuur.tiers, cultuur.tiers) IS 'Schedule sorts before or equals another (see tiers_cmp).';
+COMMENT ON FUNCTION cultuur.tiers_gt(cultuur.tiers, cultuur.tiers) IS 'Schedule sorts after another (see tiers_cmp).';
+COMMENT ON FUNCTION cultuur.tiers_ge(cultuur.tiers, cultuur.tiers) IS 'Schedule sorts after or equals another (see tiers_cmp).';
+
+CREATE OPERATOR cultuur.< (LEFTARG = cultuur.tiers, RIGHTARG = cultuur.tiers, FUNCTION = cultuur.tiers_lt,
+    COMMUTATOR = OPERATOR(cultuur.>), NEGATOR = OPERATOR(cultuur.>=), RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR cultuur.<= (LEFTARG = cultuur.tiers, RIGHTARG = cultuur.tiers, FUNCTION = cultuur.tiers_le,
+    COMMUTATOR = OPERATOR(cultuur.>=), NEGATOR = OPERATOR(cultuur.>), RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR cultuur.> (LEFTARG = cultuur.tiers, RIGHTARG = cultuur.tiers, FUNCTION = cultuur.tiers_gt,
+    COMMUTATOR = OPERATOR(cultuur.<), NEGATOR = OPERATOR(cultuur.<=), RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CREATE OPERATOR cultuur.>= (LEFTARG = cultuur.tiers, RIGHTARG = cultuur.tiers, FUNCTION = cultuur.tiers_ge,
+    COMMUTATOR = OPERATOR(cultuur.<=), NEGATOR = OPERATOR(cultuur.<), RESTRICT = scalargesel, JOIN = scalargejoinsel);
+COMMENT ON OPERATOR cultuur.< (cultuur.tiers, cultuur.tiers) IS 'Schedule sorts before another';
+COMMENT ON OPERATOR cultuur.<= (cultuur.tiers, cultuur.tiers) IS 'Schedule sorts before or equals another';
+COMMENT ON OPERATOR cultuur.> (cultuur.tiers, cultuur.tiers) IS 'Schedule sorts after another';
+COMMENT ON OPERATOR cultuur.>= (cultuur.tiers, cultuur.tiers) IS 'Schedule sorts after or equals another';
+
+CREATE OPERATOR CLASS cultuur.tiers_btree_ops
+    DEFAULT FOR TYPE cultuur.tiers USING btree AS
+        OPERATOR 1 cultuur.< (cultuur.tiers, cultuur.tiers),
+        OPERATOR 2 cultuur.<= (cultuur.tiers, cultuur.tiers),
+        OPERATOR 3 cultuur.= (cultuur.tiers, cultuur.tiers),
+        OPERATOR 4 cultuur.>= (cultuur.tiers, cultuur.tiers),
+        OPERATOR 5 cultuur.> (cultuur.tiers, cultuur.tiers),
+        FUNCTION 1 cultuur.tiers_cmp(cultuur.tiers, cultuur.tiers);
 
 CREATE FUNCTION cultuur.tiers_from_bytes(bytes bytea) RETURNS cultuur.tiers
     AS 'MODULE_PATHNAME', 'tiers_from_bytes' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -100,7 +100,7 @@ COMMENT ON COLUMN cultuur.tariff.exit_rates IS 'EUR per inhabitant by contract y
 -- rule triggers accept rows as recorded instead of recomputing them.
 CREATE FUNCTION cultuur.restoring() RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
         SELECT coalesce(current_setting('cultuur.restoring', true), '') = 'on'
            AND (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = current_user)
@@ -110,7 +110,7 @@ COMMENT ON FUNCTION cultuur.restoring() IS 'True while a superuser restores a du
 -- the current end of a framework agreement, with its extensions
 CREATE FUNCTION cultuur.framework_end(service text) RETURNS date
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
         SELECT greatest(f.ends_on, (SELECT max(e.ends_on)
                                       FROM cultuur.framework_extension e
@@ -122,7 +122,7 @@ COMMENT ON FUNCTION cultuur.framework_end(text) IS 'Current end of the framework
 
 CREATE FUNCTION cultuur.framework_extension_check() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     f   cultuur.framework;

@@ -55,7 +55,7 @@ COMMENT ON FUNCTION cultuur.brussels_month(timestamptz) IS 'First day of the cal
 
 CREATE FUNCTION cultuur.usage_count() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 BEGIN
     IF cultuur.restoring() THEN
@@ -92,7 +92,7 @@ CREATE TRIGGER usage_count AFTER INSERT ON cultuur.usage_event
 
 CREATE FUNCTION cultuur.usage_immutable() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 BEGIN
     RAISE EXCEPTION 'usage events cannot be changed'
@@ -124,7 +124,7 @@ CREATE FUNCTION cultuur.reach_cap_status(year integer)
                    inhabitants integer, months integer, cap numeric,
                    unique_users bigint, reached boolean, hold_from date)
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 SELECT c.id, c.library_id, c.service, $1, p.inhabitants, m.months,
        cultuur.reach_cap(p.inhabitants, m.months, s.reach_pct),
@@ -154,7 +154,7 @@ COMMENT ON FUNCTION cultuur.reach_cap_status(integer) IS 'Per lot 1B contract an
 
 CREATE FUNCTION cultuur.reach_hold_check() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     c     cultuur.contract;
