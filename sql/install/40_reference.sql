@@ -161,6 +161,86 @@ COMMENT ON FUNCTION cultuur.framework_extension_check() IS 'Trigger: numbers a f
 CREATE TRIGGER framework_extension_check BEFORE INSERT ON cultuur.framework_extension
     FOR EACH ROW EXECUTE FUNCTION cultuur.framework_extension_check();
 
+-- Built-in services are recreated by CREATE EXTENSION and not dumped, so a
+-- change to one would be lost by a dump and restore: refuse it.
+CREATE FUNCTION cultuur.service_builtin_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    IF cultuur.restoring() OR current_setting('cultuur.upgrading', true) = 'on' THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    IF TG_OP = 'DELETE' OR NEW IS DISTINCT FROM OLD THEN
+        RAISE EXCEPTION 'built-in service "%" cannot be changed or deleted', OLD.code
+            USING ERRCODE = 'CC010',
+                  HINT = 'Add a service of your own with another code and the terms you need.';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.service_builtin_guard() IS 'Trigger: built-in service rows (recreated by the extension, not dumped) cannot be changed or deleted.';
+-- (the trigger is created at the end of the script, once the built-in rows are final)
+
+-- A framework agreement may not be shortened below what its member
+-- contracts already run to (F 10.1: they never outlast it).
+CREATE FUNCTION cultuur.framework_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    svc      text := CASE WHEN TG_OP = 'DELETE' THEN OLD.service ELSE NEW.service END;
+    new_end  date;
+    worst    record;
+BEGIN
+    IF cultuur.restoring() THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    IF TG_TABLE_NAME = 'framework_extension' AND TG_OP = 'UPDATE' THEN
+        RAISE EXCEPTION 'extension % of the framework agreement of service "%" cannot be changed', OLD.seq, OLD.service
+            USING ERRCODE = 'CC010', HINT = 'Delete the last extension and enter it again.';
+    END IF;
+    -- serialise with renewals and contracts that read the framework's end
+    PERFORM 1 FROM cultuur.framework WHERE service = OLD.service FOR UPDATE;
+    IF TG_TABLE_NAME = 'framework' THEN
+        IF TG_OP = 'DELETE' THEN
+            new_end := 'infinity';
+        ELSE
+            new_end := greatest(NEW.ends_on, (SELECT max(e.ends_on) FROM cultuur.framework_extension e
+                                               WHERE e.service = OLD.service));
+            IF NEW.max_extensions < (SELECT count(*) FROM cultuur.framework_extension e WHERE e.service = OLD.service) THEN
+                RAISE EXCEPTION 'framework agreement of service "%" already has more extensions than %', OLD.service, NEW.max_extensions
+                    USING ERRCODE = 'CC006';
+            END IF;
+        END IF;
+    ELSE
+        IF EXISTS (SELECT 1 FROM cultuur.framework_extension e WHERE e.service = OLD.service AND e.seq > OLD.seq) THEN
+            RAISE EXCEPTION 'extension % of the framework agreement of service "%" is not the last one', OLD.seq, OLD.service
+                USING ERRCODE = 'CC010', HINT = 'Delete extensions from the last one backwards.';
+        END IF;
+        new_end := greatest((SELECT f.ends_on FROM cultuur.framework f WHERE f.service = OLD.service),
+                            (SELECT max(e.ends_on) FROM cultuur.framework_extension e
+                              WHERE e.service = OLD.service AND e.seq < OLD.seq));
+    END IF;
+    SELECT c.id, upper(c.active) - 1 AS last_day INTO worst
+      FROM cultuur.contract c
+     WHERE c.service = svc AND coalesce(upper(c.active) - 1, c.initial_end) > new_end
+     ORDER BY c.id LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'the framework agreement of service "%" cannot end on % while contract % runs to %',
+                svc, new_end, worst.id, coalesce(worst.last_day::text, 'a later date')
+            USING ERRCODE = 'CC009',
+                  HINT = 'Member contracts never outlast the framework agreement (F 10.1); end or shorten them first.';
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.framework_guard() IS 'Trigger: a framework agreement or its extensions cannot be shortened or removed below the end of a member contract (CC009); extensions are removed from the last one backwards.';
+CREATE TRIGGER framework_guard BEFORE UPDATE OR DELETE ON cultuur.framework
+    FOR EACH ROW EXECUTE FUNCTION cultuur.framework_guard();
+CREATE TRIGGER framework_extension_guard BEFORE UPDATE OR DELETE ON cultuur.framework_extension
+    FOR EACH ROW EXECUTE FUNCTION cultuur.framework_guard();
+
 SELECT pg_catalog.pg_extension_config_dump('cultuur.library', '');
 SELECT pg_catalog.pg_extension_config_dump('cultuur.library_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('cultuur.population', '');
