@@ -16,6 +16,7 @@
 
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
+#include "utils/memutils.h"
 
 Numeric
 micro_to_numeric(int64 v)
@@ -62,25 +63,19 @@ numeric_to_micro(Numeric n, int64 *result)
 Numeric
 num_add(Numeric a, Numeric b)
 {
-	return DatumGetNumeric(DirectFunctionCall2(numeric_add,
-											   NumericGetDatum(a),
-											   NumericGetDatum(b)));
+	return numeric_add_opt_error(a, b, NULL);
 }
 
 Numeric
 num_sub(Numeric a, Numeric b)
 {
-	return DatumGetNumeric(DirectFunctionCall2(numeric_sub,
-											   NumericGetDatum(a),
-											   NumericGetDatum(b)));
+	return numeric_sub_opt_error(a, b, NULL);
 }
 
 Numeric
 num_mul(Numeric a, Numeric b)
 {
-	return DatumGetNumeric(DirectFunctionCall2(numeric_mul,
-											   NumericGetDatum(a),
-											   NumericGetDatum(b)));
+	return numeric_mul_opt_error(a, b, NULL);
 }
 
 int
@@ -91,13 +86,29 @@ num_cmp(Numeric a, Numeric b)
 											 NumericGetDatum(b)));
 }
 
+/* a zero that lives as long as the backend, so num_sign allocates nothing */
+static Numeric
+zero_numeric(void)
+{
+	static Numeric zero = NULL;
+
+	if (zero == NULL)
+	{
+		Numeric		z = int64_to_numeric(0);
+
+		zero = MemoryContextAlloc(TopMemoryContext, VARSIZE(z));
+		memcpy(zero, z, VARSIZE(z));
+	}
+	return zero;
+}
+
+/* -1, 0 or 1; NaN counts as positive (callers check finiteness first) */
 int
 num_sign(Numeric a)
 {
-	Numeric		s = DatumGetNumeric(DirectFunctionCall1(numeric_sign,
-														NumericGetDatum(a)));
+	int			c = num_cmp(a, zero_numeric());
 
-	return num_cmp(s, int64_to_numeric(0));
+	return c > 0 ? 1 : (c < 0 ? -1 : 0);
 }
 
 /* round half away from zero, like round(numeric, int) */
