@@ -196,6 +196,10 @@ BEGIN
         RETURN;
     END IF;
     SELECT * INTO s FROM cultuur.service WHERE code = c.service;
+    IF NOT isfinite($2) THEN
+        RAISE EXCEPTION 'end_options: notified_on must be a finite date, not %', $2
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     -- far enough to hold the first reachable option of either kind
     horizon := (greatest($2, c.starts_on) + s.notice + s.renewal_term + interval '1 year')::date;
     last_end := CASE WHEN s.renewal = 'agreement'
@@ -272,6 +276,11 @@ BEGIN
         RAISE EXCEPTION 'contract % does not exist', $1 USING ERRCODE = 'foreign_key_violation';
     END IF;
     SELECT * INTO s FROM cultuur.service WHERE code = c.service;
+    -- no end date, no quote (contract_status asks for terminated contracts
+    -- too, which have no end option left)
+    IF effective_end IS NULL THEN
+        RETURN;
+    END IF;
     notified_on := coalesce(notified_on, effective_end);
 
     -- waivers are checked first: claiming one without its ground is refused
@@ -402,6 +411,12 @@ BEGIN
             USING ERRCODE = 'CC009',
                   HINT = format('Start on or after %s.', f.starts_on);
     END IF;
+    IF fw_end IS NOT NULL AND NEW.starts_on > fw_end THEN
+        RAISE EXCEPTION 'contract for library % and service "%" cannot start on %, after the framework agreement ends (%)',
+                NEW.library_id, NEW.service, NEW.starts_on, fw_end
+            USING ERRCODE = 'CC009',
+                  HINT = 'Extend the framework agreement first (cultuur.framework_extension).';
+    END IF;
     IF s.initial_term IS NOT NULL THEN
         max_end := (NEW.starts_on + s.initial_term - interval '1 day')::date;
         IF fw_end IS NOT NULL AND fw_end < max_end THEN
@@ -410,8 +425,11 @@ BEGIN
         IF NEW.initial_end IS NULL THEN
             NEW.initial_end := max_end;
         ELSIF NEW.initial_end > max_end THEN
+            -- CC009 when the framework end is what the term breaks, CC005
+            -- when it is longer than the service's initial term
             RAISE EXCEPTION 'contract for library % and service "%": initial term to % is too long', NEW.library_id, NEW.service, NEW.initial_end
-                USING ERRCODE = 'CC009',
+                USING ERRCODE = CASE WHEN NEW.initial_end > (NEW.starts_on + s.initial_term - interval '1 day')::date
+                                     THEN 'CC005' ELSE 'CC009' END,
                       DETAIL = format('The initial term is at most %s from the start%s.', s.initial_term,
                                       CASE WHEN fw_end IS NOT NULL THEN format(' and ends no later than the framework agreement (%s)', fw_end) ELSE '' END),
                       HINT = format('End the initial term on or before %s, or leave initial_end empty.', max_end);
@@ -531,6 +549,12 @@ BEGIN
     NEW.starts_on := cur_end + 1;
     max_end := (NEW.starts_on + s.renewal_term - interval '1 day')::date;
     fw_end := cultuur.framework_end(c.service);
+    IF fw_end IS NOT NULL AND fw_end < NEW.starts_on THEN
+        RAISE EXCEPTION 'contract % cannot be renewed from %: the framework agreement of service "%" ends on %', c.id, NEW.starts_on, c.service, fw_end
+            USING ERRCODE = 'CC009',
+                  DETAIL = 'F 10.2: a renewal is possible only while the framework agreement is extended.',
+                  HINT = 'Extend the framework agreement first (cultuur.framework_extension).';
+    END IF;
     IF NEW.ends_on IS NULL THEN
         NEW.ends_on := least(max_end, fw_end);
     END IF;
@@ -582,6 +606,13 @@ BEGIN
         RETURN OLD;
     END IF;
 
+    -- the table's CHECKs come after this trigger: refuse infinite dates
+    -- here, before any date arithmetic
+    IF NOT isfinite(NEW.notified_on) OR NOT isfinite(NEW.requested_end) THEN
+        RAISE EXCEPTION 'termination of contract %: notice date (%) and requested end (%) must be finite dates',
+                NEW.contract_id, NEW.notified_on, NEW.requested_end
+            USING ERRCODE = 'check_violation';
+    END IF;
     c := cultuur.contract_lock(NEW.contract_id);
     SELECT * INTO s FROM cultuur.service WHERE code = c.service;
     SELECT * INTO t FROM cultuur.termination WHERE contract_id = c.id;
@@ -672,6 +703,11 @@ BEGIN
     IF TG_OP <> 'INSERT' THEN
         RAISE EXCEPTION 'price change % cannot be changed or deleted', OLD.id
             USING ERRCODE = 'CC010', HINT = 'Record a new price change instead.';
+    END IF;
+    IF NOT isfinite(NEW.notified_on) OR NOT isfinite(NEW.effective_on) THEN
+        RAISE EXCEPTION 'price change of service "%": notice date (%) and effective date (%) must be finite dates',
+                NEW.service, NEW.notified_on, NEW.effective_on
+            USING ERRCODE = 'check_violation';
     END IF;
     next_jan := make_date(extract(year FROM NEW.notified_on)::integer
                           + CASE WHEN NEW.notified_on <= make_date(extract(year FROM NEW.notified_on)::integer, 7, 31)

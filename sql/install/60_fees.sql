@@ -32,6 +32,10 @@ CREATE FUNCTION cultuur.fee_detail(from_year integer, to_year integer)
         note            text)
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
+    -- the planner's estimates (1000 years per contract) cross jit_above_cost
+    -- even for a handful of contracts, and JIT compilation then costs ~2 s
+    -- per call where the query itself takes milliseconds
+    SET jit = off
     AS $$
 WITH cy AS (
     -- every calendar year in which a contract is in force
@@ -52,16 +56,30 @@ pop AS (
 ),
 volume AS (
     -- consortium-wide tier volume: inhabitants of every library with a
-    -- contract for the service in force that year
-    SELECT cy.service, cy.year, sum(pop.inhabitants) AS inhabitants
-      FROM cy JOIN pop ON pop.id = cy.id AND pop.year = cy.year
-     GROUP BY cy.service, cy.year
+    -- contract for the service in force that year, each library once (two
+    -- successive contracts in one year do not count it twice); missing
+    -- counts how many of those libraries have no count entered
+    SELECT l.service, l.year, sum(l.inhabitants) AS inhabitants,
+           count(*) - count(l.inhabitants) AS missing
+      FROM (SELECT DISTINCT cy.service, cy.year, cy.library_id, pop.inhabitants
+              FROM cy LEFT JOIN pop ON pop.id = cy.id AND pop.year = cy.year) l
+     GROUP BY l.service, l.year
 ),
 priced AS (
     SELECT cy.*, t.id AS tariff_id, t.fixed_fee, t.tiers,
            pop.inhabitants,
            pop.inhabitants * cy.basis_pct * 0.01 AS basis,
-           v.inhabitants AS tier_volume,
+           -- per-user lots: the tier is chosen by each month's unique
+           -- users, not by inhabitants (no yearly amount here).  With a
+           -- library's count missing the volume is only a lower bound:
+           -- keep it when no higher tier can change the price
+           CASE WHEN cy.price_model <> 'per_inhabitant' THEN NULL
+                WHEN v.missing = 0 THEN v.inhabitants
+                WHEN NOT EXISTS (SELECT 1 FROM cultuur.tier_rows(t.tiers) r
+                                  WHERE r.bound >= v.inhabitants
+                                    AND r.price <> cultuur.tier_price(t.tiers, v.inhabitants))
+                    THEN v.inhabitants END AS tier_volume,
+           v.missing AS volume_missing,
            (cy.index_from IS NOT NULL AND cy.year >= cy.index_from
             AND cy.year > extract(year FROM cy.starts_on)) AS is_indexed
       FROM cy
@@ -98,6 +116,9 @@ SELECT a.id, a.library_id, a.service, a.year, a.period, a.active, a.tariff_id,
        CASE WHEN a.price_model = 'per_user' THEN 'billed per unique user per month, from usage'
             WHEN a.tariff_id IS NULL THEN format('no tariff of %s in force in %s', a.service, a.year)
             WHEN a.inhabitants IS NULL THEN format('inhabitants on 1 January %s not entered', a.year - 1)
+            WHEN a.tier_volume IS NULL
+                THEN format('consortium tier volume unknown: inhabitants on 1 January %s not entered for %s other librar%s with a %s contract',
+                            a.year - 1, a.volume_missing, CASE WHEN a.volume_missing = 1 THEN 'y' ELSE 'ies' END, a.service)
             WHEN a.is_indexed AND (a.base_index IS NULL OR a.year_index IS NULL)
                 THEN format('%s of January %s or January %s not loaded', a.index_series,
                             extract(year FROM a.starts_on), a.year)
@@ -141,6 +162,7 @@ CREATE FUNCTION cultuur.contract_status(as_of date DEFAULT current_date)
         exit_fee_note   text)
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
+    SET jit = off   -- see fee_detail
     AS $$
 SELECT c.id, l.name, c.service,
        CASE WHEN $1 < c.starts_on THEN 'not started'
