@@ -97,7 +97,7 @@ COMMENT ON TABLE cultuur.price_change IS 'A price change other than indexation (
 -- contract that renews by agreement, else NULL (it renews tacitly).
 CREATE FUNCTION cultuur.contract_recorded_end(contract_id integer) RETURNS date
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
         SELECT coalesce(
                  (SELECT t.effective_end FROM cultuur.termination t
@@ -116,7 +116,7 @@ COMMENT ON FUNCTION cultuur.contract_recorded_end(integer) IS 'Last day of a con
 CREATE FUNCTION cultuur.contract_terms(contract_id integer, through_date date DEFAULT NULL)
     RETURNS TABLE (term_no integer, kind text, term daterange)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     c       cultuur.contract;
@@ -127,6 +127,10 @@ DECLARE
     t_end   date;
     t_start date;
 BEGIN
+    IF through_date IS NOT NULL AND NOT isfinite(through_date) THEN
+        RAISE EXCEPTION 'contract_terms: through_date must be a finite date, not %', through_date
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     SELECT * INTO c FROM cultuur.contract WHERE id = $1;
     IF NOT FOUND THEN
         RETURN;
@@ -168,7 +172,7 @@ COMMENT ON FUNCTION cultuur.contract_terms(integer, date) IS 'The terms of a con
 CREATE FUNCTION cultuur.contract_term(contract_id integer, on_date date)
     RETURNS TABLE (term_no integer, kind text, term daterange)
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
         SELECT t.term_no, t.kind, t.term
           FROM cultuur.contract_terms($1, $2) t
@@ -182,7 +186,7 @@ COMMENT ON FUNCTION cultuur.contract_term(integer, date) IS 'The term of a contr
 CREATE FUNCTION cultuur.end_options(contract_id integer, notified_on date)
     RETURNS TABLE (end_on date, kind text, deadline date, allowed boolean)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     c       cultuur.contract;
@@ -231,7 +235,7 @@ COMMENT ON FUNCTION cultuur.end_options(integer, date) IS 'Dates on which a noti
 
 CREATE FUNCTION cultuur.earliest_end(contract_id integer, notified_on date) RETURNS date
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
         SELECT min(o.end_on) FROM cultuur.end_options($1, $2) o WHERE o.allowed
     $$;
@@ -242,7 +246,7 @@ COMMENT ON FUNCTION cultuur.earliest_end(integer, date) IS 'The earliest date a 
 CREATE FUNCTION cultuur.index_value(series text, month date, base integer DEFAULT 2013)
     RETURNS numeric
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
         SELECT value FROM cultuur.price_index
          WHERE price_index.series = $1 AND price_index.month = $2 AND price_index.base = $3
@@ -253,7 +257,7 @@ CREATE FUNCTION cultuur.exit_fee_quote(contract_id integer, effective_end date,
         reason cultuur.termination_reason DEFAULT 'ordinary', notified_on date DEFAULT NULL)
     RETURNS TABLE (exit_fee numeric, note text)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     c         cultuur.contract;
@@ -377,7 +381,7 @@ COMMENT ON FUNCTION cultuur.exit_fee_quote(integer, date, cultuur.termination_re
 
 CREATE FUNCTION cultuur.contract_check() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     s        cultuur.service;
@@ -473,7 +477,7 @@ CREATE TRIGGER contract_check BEFORE INSERT OR UPDATE ON cultuur.contract
 -- with 40001 instead of acting on a stale snapshot)
 CREATE FUNCTION cultuur.contract_lock(contract_id integer) RETURNS cultuur.contract
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     c cultuur.contract;
@@ -489,7 +493,7 @@ COMMENT ON FUNCTION cultuur.contract_lock(integer) IS 'Locks a contract row by u
 
 CREATE FUNCTION cultuur.renewal_check() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     c        cultuur.contract;
@@ -584,7 +588,7 @@ CREATE TRIGGER renewal_check BEFORE INSERT OR UPDATE OR DELETE ON cultuur.renewa
 
 CREATE FUNCTION cultuur.termination_check() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     c        cultuur.contract;
@@ -594,6 +598,8 @@ DECLARE
     earliest date;
     opt      record;
     q        record;
+    given_end date;
+    given_fee numeric;
 BEGIN
     IF cultuur.restoring() THEN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
@@ -606,6 +612,8 @@ BEGIN
         RETURN OLD;
     END IF;
 
+    given_end := NEW.effective_end;
+    given_fee := NEW.exit_fee;
     -- the table's CHECKs come after this trigger: refuse infinite dates
     -- here, before any date arithmetic
     IF NOT isfinite(NEW.notified_on) OR NOT isfinite(NEW.requested_end) THEN
@@ -642,7 +650,23 @@ BEGIN
     ELSE
         SELECT * INTO opt FROM cultuur.end_options(c.id, NEW.notified_on) o
          WHERE o.end_on = NEW.requested_end;
-        IF NOT FOUND THEN
+        IF NOT FOUND AND last_day IS NULL AND NEW.requested_end > NEW.notified_on THEN
+            -- further ahead than end_options looks: a 31 December (where the
+            -- contract allows it) or the end of a tacit term
+            SELECT NEW.requested_end AS end_on, k.kind AS kind,
+                   cultuur.notice_deadline(NEW.requested_end, s.notice) AS deadline,
+                   cultuur.notice_deadline(NEW.requested_end, s.notice) >= NEW.notified_on AS allowed
+              INTO opt
+              FROM (SELECT '31 December (E 10.2)' AS kind
+                     WHERE s.year_end_exit AND extract(month FROM NEW.requested_end) = 12
+                       AND extract(day FROM NEW.requested_end) = 31
+                    UNION ALL
+                    SELECT 'end of renewal ' || tt.term_no
+                      FROM cultuur.contract_terms(c.id, NEW.requested_end) tt
+                     WHERE upper(tt.term) - 1 = NEW.requested_end) k
+             LIMIT 1;
+        END IF;
+        IF opt.end_on IS NULL THEN
             RAISE EXCEPTION 'contract % cannot end on %', c.id, NEW.requested_end
                 USING ERRCODE = 'CC001',
                       DETAIL = CASE WHEN s.year_end_exit
@@ -659,6 +683,15 @@ BEGIN
     END IF;
 
     SELECT * INTO q FROM cultuur.exit_fee_quote(c.id, NEW.effective_end, NEW.reason, NEW.notified_on);
+    -- effective_end and exit_fee are computed; values given with the row
+    -- (a dump being restored, say) must agree with what the rules give now
+    IF (given_end IS NOT NULL AND given_end <> NEW.effective_end)
+       OR (given_fee IS NOT NULL AND given_fee <> q.exit_fee) THEN
+        RAISE EXCEPTION 'termination of contract %: the given effective end % and exit fee % differ from what the rules give now (% and %)',
+                c.id, given_end, given_fee, NEW.effective_end, q.exit_fee
+            USING ERRCODE = 'CC010',
+                  HINT = 'Leave effective_end and exit_fee empty: they are computed. To restore a dump exactly, restore as a superuser with PGOPTIONS=''-c cultuur.restoring=on''.';
+    END IF;
     NEW.exit_fee := q.exit_fee;
     NEW.exit_fee_note := q.note;
     RETURN NEW;
@@ -671,7 +704,7 @@ CREATE TRIGGER termination_check BEFORE INSERT OR UPDATE OR DELETE ON cultuur.te
 -- after a renewal or termination (or its deletion) recompute contract.active
 CREATE FUNCTION cultuur.contract_refresh() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 BEGIN
     IF cultuur.restoring() THEN
@@ -690,7 +723,7 @@ CREATE TRIGGER termination_refresh AFTER INSERT OR DELETE ON cultuur.termination
 
 CREATE FUNCTION cultuur.price_change_check() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     t        cultuur.tariff;

@@ -31,11 +31,10 @@ CREATE FUNCTION cultuur.fee_detail(from_year integer, to_year integer)
         fee             numeric,
         note            text)
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
     -- the planner's estimates (1000 years per contract) cross jit_above_cost
     -- even for a handful of contracts, and JIT compilation then costs ~2 s
     -- per call where the query itself takes milliseconds
-    SET jit = off
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 WITH cy AS (
     -- every calendar year in which a contract is in force
@@ -130,7 +129,7 @@ COMMENT ON FUNCTION cultuur.fee_detail(integer, integer) IS 'Per contract and ca
 
 CREATE FUNCTION cultuur.contract_fee(contract_id integer, year integer) RETURNS numeric
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
         SELECT d.fee FROM cultuur.fee_detail($2, $2) d WHERE d.contract_id = $1
     $$;
@@ -161,8 +160,7 @@ CREATE FUNCTION cultuur.contract_status(as_of date DEFAULT current_date)
         exit_fee_if_notice_today numeric,
         exit_fee_note   text)
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    SET jit = off   -- see fee_detail
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 SELECT c.id, l.name, c.service,
        CASE WHEN $1 < c.starts_on THEN 'not started'
@@ -202,7 +200,7 @@ CREATE FUNCTION cultuur.upcoming_deadlines(from_date date DEFAULT current_date,
     RETURNS TABLE (due_on date, contract_id integer, library text, service text,
                    what text)
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 SELECT * FROM (
     -- last day to give notice for each end option still reachable

@@ -63,6 +63,7 @@ CREATE FUNCTION cultuur.invoice_immutable() RETURNS trigger
     AS $$
 DECLARE
     inv_xmin xid;
+    inv_id   integer;
 BEGIN
     IF cultuur.restoring() THEN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
@@ -71,13 +72,21 @@ BEGIN
         -- lines are written only by the transaction that issues the invoice
         SELECT xmin INTO inv_xmin FROM cultuur.invoice WHERE id = NEW.invoice_id;
         IF inv_xmin IS NULL OR NOT cultuur.xid_is_current(inv_xmin) THEN
-            RAISE EXCEPTION 'invoice % is issued; lines cannot be added', NEW.invoice_id
+            RAISE EXCEPTION 'invoice % is issued; lines cannot be added',
+                    coalesce((SELECT i.number FROM cultuur.invoice i WHERE i.id = NEW.invoice_id), NEW.invoice_id::text)
                 USING ERRCODE = 'CC010', HINT = 'Issue a credit note and a new invoice instead.';
         END IF;
         RETURN NEW;
     END IF;
+    -- one field per table: a CASE over both would look up OLD.invoice_id
+    -- in an invoice row (and OLD.id in a line) and fail with 42703
+    IF TG_TABLE_NAME = 'invoice' THEN
+        inv_id := OLD.id;
+    ELSE
+        inv_id := OLD.invoice_id;
+    END IF;
     RAISE EXCEPTION 'issued invoice % cannot be changed or deleted',
-            CASE WHEN TG_TABLE_NAME = 'invoice' THEN OLD.id::text ELSE OLD.invoice_id::text END
+            coalesce((SELECT i.number FROM cultuur.invoice i WHERE i.id = inv_id), inv_id::text)
         USING ERRCODE = 'CC010',
               HINT = 'Correct it with a credit note: SELECT cultuur.credit_note(invoice_id, issued_on, reason).';
 END;
@@ -370,10 +379,15 @@ BEGIN
     cn := cultuur.issue_invoice(orig.contract_id, 'credit_note', orig.period, issued_on, -amt, orig.id, reason);
     INSERT INTO cultuur.invoice_line (invoice_id, line_no, description, quantity, amount)
     VALUES (cn.id, 1, format('Credit on invoice %s: %s', orig.number, reason), 1, -amt);
+    -- a credit note that settles the invoice ends its suspensions, as the
+    -- payment that settles it does (payment_lifts)
+    UPDATE cultuur.suspension s SET lifted_on = greatest($2, s.starts_on)
+     WHERE s.invoice_id = orig.id AND s.lifted_on IS NULL
+       AND (SELECT b.outstanding FROM cultuur.invoice_balance b WHERE b.invoice_id = orig.id) <= 0;
     RETURN cn;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.credit_note(integer, date, text, numeric) IS 'Issues a credit note on an invoice (the whole open amount, or amount), numbered like invoices; never more than the invoice total.';
+COMMENT ON FUNCTION cultuur.credit_note(integer, date, text, numeric) IS 'Issues a credit note on an invoice (the whole open amount, or amount), numbered like invoices; never more than the invoice total. A credit note that settles the invoice lifts its suspensions.';
 
 -- ---- payments and suspension ----
 
@@ -428,8 +442,7 @@ CREATE FUNCTION cultuur.overdue(as_of date DEFAULT current_date)
     SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 SELECT b.invoice_id, b.number, b.library_id, b.due_on,
-       b.outstanding - coalesce((SELECT sum(p.amount) FROM cultuur.payment p
-                                  WHERE p.invoice_id = b.invoice_id AND p.paid_on > $1), 0),
+       o.outstanding,
        $1 - b.due_on,
        fn.sent_on,
        $1 - b.due_on > 30 AND fn.sent_on IS NOT NULL,
@@ -438,11 +451,19 @@ SELECT b.invoice_id, b.number, b.library_id, b.due_on,
            AND (s.lifted_on IS NULL OR s.lifted_on > $1)
          ORDER BY s.starts_on DESC LIMIT 1)
   FROM cultuur.invoice_balance b
+  -- outstanding as of the date: what was paid and credited by then (later
+  -- payments and credit notes do not count yet)
+  CROSS JOIN LATERAL (
+      SELECT b.total
+             - coalesce((SELECT sum(p.amount) FROM cultuur.payment p
+                          WHERE p.invoice_id = b.invoice_id AND p.paid_on <= $1), 0)
+             + coalesce((SELECT sum(cn.total) FROM cultuur.invoice cn
+                          WHERE cn.credit_for = b.invoice_id AND cn.issued_on <= $1), 0)
+             AS outstanding) o
   LEFT JOIN LATERAL (SELECT max(f.sent_on) AS sent_on FROM cultuur.formal_notice f
                       WHERE f.invoice_id = b.invoice_id AND f.sent_on <= $1) fn ON true
  WHERE b.due_on < $1
-   AND b.outstanding - coalesce((SELECT sum(p.amount) FROM cultuur.payment p
-                                  WHERE p.invoice_id = b.invoice_id AND p.paid_on > $1), 0) > 0
+   AND o.outstanding > 0
  ORDER BY b.due_on, b.invoice_id
 $$;
 COMMENT ON FUNCTION cultuur.overdue(date) IS 'Invoices unpaid after their due date as of a date: outstanding amount, days overdue, the formal notice, whether the library may be suspended (more than 30 days overdue and a formal notice sent, E 8.7, F 8.4) and since when it is.';
@@ -515,7 +536,9 @@ BEGIN
     IF cultuur.restoring() THEN
         RETURN NULL;
     END IF;
-    UPDATE cultuur.suspension s SET lifted_on = NEW.paid_on
+    -- a payment made before the suspension started (its statement booked
+    -- later) ends it on the day it started, not before (lifted_on >= starts_on)
+    UPDATE cultuur.suspension s SET lifted_on = greatest(NEW.paid_on, s.starts_on)
      WHERE s.invoice_id = NEW.invoice_id AND s.lifted_on IS NULL
        AND (SELECT b.outstanding FROM cultuur.invoice_balance b WHERE b.invoice_id = NEW.invoice_id) <= 0;
     RETURN NULL;
@@ -568,8 +591,8 @@ WITH years AS (
            count(*) FILTER (WHERE i.kind <> 'credit_note') AS n
       FROM cultuur.invoice i GROUP BY 1, 2
 ), fee AS (
-    SELECT f.contract_id, f.year, f.fee, f.yearly_amount, f.base_index, f.year_index, f.fixed_fee,
-           f.tiers, f.tier_volume
+    SELECT f.contract_id, f.year, f.fee, f.yearly_amount, f.indexed_amount, f.base_index,
+           f.year_index, f.fixed_fee, f.tiers, f.tier_volume
       FROM cultuur.fee_detail($1, $2) f
 ), est AS (
     -- per inhabitant, when a factor of the fee is not published yet:
@@ -578,6 +601,17 @@ WITH years AS (
            (SELECT p.inhabitants * power(1 + coalesce(a.inhabitant_growth_pct, 0) / 100, (y.year - 1 - p.year))
               FROM cultuur.population p WHERE p.library_id = y.library_id AND p.year <= y.year - 1
              ORDER BY p.year DESC LIMIT 1) AS inhabitants,
+           -- the consortium's tier volume estimated the same way: every
+           -- library with a contract for the service that year, once, its
+           -- latest count grown by its own assumption (SPEC 3: the tier is
+           -- chosen by the consortium-wide volume, not by one library)
+           (SELECT sum((SELECT p.inhabitants * power(1 + coalesce(a2.inhabitant_growth_pct, 0) / 100, (y.year - 1 - p.year))
+                          FROM cultuur.population p WHERE p.library_id = l2.library_id AND p.year <= y.year - 1
+                         ORDER BY p.year DESC LIMIT 1))
+              FROM (SELECT DISTINCT c2.library_id FROM cultuur.contract c2
+                     WHERE c2.service = y.service AND c2.active && y.period) l2
+              LEFT JOIN cultuur.budget_assumption a2
+                     ON a2.library_id = l2.library_id AND a2.year = y.year AND a2.service = y.service) AS tier_volume,
            CASE WHEN y.index_from IS NOT NULL AND y.year >= y.index_from AND y.year > extract(year FROM y.starts_on)
                 THEN (SELECT pi.value * power(1 + coalesce(a.index_growth_pct, 0) / 100, y.year - extract(year FROM pi.month))
                         FROM cultuur.price_index pi
@@ -594,14 +628,22 @@ WITH years AS (
 SELECT y.library_id, l.name, y.year, y.service, y.contract_id,
        coalesce(inv.total, 0.00),
        CASE WHEN inv.n > 0 AND y.price_model = 'per_inhabitant' AND y.kind = 'ebooks' THEN 0.00
+            WHEN y.price_model = 'per_inhabitant' AND y.kind = 'ebooks' THEN
+                coalesce(f.fee, cultuur.prorate(e.yearly_amount, y.active, y.period, y.prorata_rule))
             WHEN y.price_model = 'per_inhabitant' THEN
-                coalesce(f.fee,
-                         cultuur.prorate(round((f.fixed_fee + cultuur.volume_charge(f.tiers,
-                                                   e.inhabitants * y.basis_pct * 0.01,
-                                                   coalesce(f.tier_volume, e.inhabitants)))
-                                               * e.index_factor, 2),
-                                         y.active, y.period, y.prorata_rule))
-                - CASE WHEN y.kind <> 'ebooks' THEN coalesce(inv.total, 0.00) ELSE 0.00 END
+                -- film: a quarter of the yearly fee for every quarter in
+                -- force that is not invoiced yet, as invoice_preview bills
+                -- it (credit notes on an issued quarter bring nothing back)
+                (SELECT coalesce(sum(cultuur.prorate(coalesce(f.indexed_amount, e.yearly_amount) * 0.25,
+                                                     y.active, q.period, y.prorata_rule)),
+                                 CASE WHEN count(*) = 0 THEN 0.00 END)
+                   FROM generate_series(1, 10, 3) m
+                  CROSS JOIN LATERAL (SELECT daterange(make_date(y.year, m, 1),
+                                                       (make_date(y.year, m, 1) + interval '3 months')::date) AS period) q
+                  WHERE y.active && q.period
+                    AND NOT EXISTS (SELECT 1 FROM cultuur.invoice i
+                                     WHERE i.contract_id = y.contract_id AND i.kind = 'film_quarter'
+                                       AND i.period = q.period))
             ELSE
                 round(coalesce(e.users_per_month, 0)
                       * cultuur.tier_price(t.tiers, coalesce(e.consortium_users_per_month, e.users_per_month, 0))
@@ -621,7 +663,14 @@ SELECT y.library_id, l.name, y.year, y.service, y.contract_id,
   JOIN cultuur.library l ON l.id = y.library_id
   LEFT JOIN inv ON inv.contract_id = y.contract_id AND inv.year = y.year
   LEFT JOIN fee f ON f.contract_id = y.contract_id AND f.year = y.year
-  LEFT JOIN est e ON e.contract_id = y.contract_id AND e.year = y.year
+  LEFT JOIN LATERAL (
+      -- the yearly amount (index included, before pro rata) from the
+      -- estimates, used where fee_detail cannot compute it yet
+      SELECT e0.*, round((f.fixed_fee + cultuur.volume_charge(f.tiers,
+                                             e0.inhabitants * y.basis_pct * 0.01,
+                                             coalesce(f.tier_volume, e0.tier_volume, e0.inhabitants)))
+                         * e0.index_factor, 2) AS yearly_amount
+        FROM est e0 WHERE e0.contract_id = y.contract_id AND e0.year = y.year) e ON true
   LEFT JOIN cultuur.tariff t ON t.service = y.service AND t.valid @> greatest(make_date(y.year, 1, 1), y.starts_on)
  ORDER BY y.library_id, y.year, y.service
 $$;
