@@ -61,6 +61,13 @@ BEGIN
     IF cultuur.restoring() THEN
         RETURN NULL;
     END IF;
+    -- take the consortium counter rows first, in a fixed order: a second
+    -- loader of the same lot and month waits here, before it inserts into
+    -- monthly_user, so multi-statement loaders cannot deadlock
+    INSERT INTO cultuur.consortium_usage AS c (service, month, unique_users)
+    SELECT DISTINCT e.service, cultuur.brussels_month(e.occurred_at), 0
+      FROM new_events e WHERE e.action = 'film_started' ORDER BY 1, 2
+    ON CONFLICT (service, month) DO UPDATE SET unique_users = c.unique_users;
     -- one pass per statement: a COPY of a million rows is counted in bulk
     WITH fresh AS (
         INSERT INTO cultuur.monthly_user AS mu (library_id, service, month, member_ref)

@@ -273,6 +273,7 @@ DECLARE
     due record;
     inv cultuur.invoice;
     tot numeric;
+    lines cultuur.invoice_line[];
 BEGIN
     IF on_date IS NULL OR NOT isfinite(on_date) THEN
         RAISE EXCEPTION 'run_invoicing: on_date must be a finite date, not %', coalesce(on_date::text, 'NULL')
@@ -294,14 +295,21 @@ BEGIN
             -- one subtransaction per invoice: an invoice whose factors are
             -- not known yet (population, index) waits for a later run, and
             -- its number is not used (the counter rolls back with it)
-            SELECT sum(p.amount) INTO tot FROM cultuur.invoice_preview(due.contract_id, due.kind, due.period) p;
+            -- one preview, one snapshot: the total is the sum of exactly
+            -- the lines stored (usage committed meanwhile cannot split them)
+            SELECT array_agg(ROW(NULL, p.line_no, p.description, p.month, p.quantity, p.unit_price,
+                                 p.tier_volume, p.fixed_fee, p.base_amount, p.base_index, p.new_index,
+                                 p.share, p.amount)::cultuur.invoice_line ORDER BY p.line_no)
+              INTO lines
+              FROM cultuur.invoice_preview(due.contract_id, due.kind, due.period) p;
+            SELECT sum(l.amount) INTO tot FROM unnest(lines) l;
             inv := cultuur.issue_invoice(due.contract_id, due.kind, due.period, on_date, coalesce(tot, 0.00));
             INSERT INTO cultuur.invoice_line (invoice_id, line_no, description, month, quantity, unit_price,
                                               tier_volume, fixed_fee, base_amount, base_index, new_index,
                                               share, amount)
-            SELECT inv.id, p.line_no, p.description, p.month, p.quantity, p.unit_price, p.tier_volume,
-                   p.fixed_fee, p.base_amount, p.base_index, p.new_index, p.share, p.amount
-              FROM cultuur.invoice_preview(due.contract_id, due.kind, due.period) p;
+            SELECT inv.id, l.line_no, l.description, l.month, l.quantity, l.unit_price, l.tier_volume,
+                   l.fixed_fee, l.base_amount, l.base_index, l.new_index, l.share, l.amount
+              FROM unnest(lines) l;
         EXCEPTION WHEN no_data_found THEN
             RAISE WARNING 'invoice for contract % (%) % not issued: %', due.contract_id, due.kind, due.period, SQLERRM
                 USING HINT = 'cultuur.invoicing_blocked(date) lists such invoices; enter the missing figures and run again.';
@@ -357,6 +365,12 @@ DECLARE
     amt      numeric;
 BEGIN
     SELECT * INTO orig FROM cultuur.invoice WHERE id = $1 FOR UPDATE;
+    -- update (not only lock) a row: under REPEATABLE READ a concurrent
+    -- change to the invoice's balance then fails with 40001 instead of
+    -- acting on a stale snapshot (the invoice itself is immutable)
+    IF FOUND THEN
+        PERFORM cultuur.contract_lock(orig.contract_id);
+    END IF;
     IF NOT FOUND OR orig.kind = 'credit_note' THEN
         RAISE EXCEPTION 'credit_note: % is not an invoice', $1
             USING ERRCODE = 'invalid_parameter_value';
@@ -485,6 +499,10 @@ BEGIN
     END IF;
     -- serialise everything that touches one invoice's balance
     SELECT * INTO inv FROM cultuur.invoice WHERE id = NEW.invoice_id FOR UPDATE;
+    -- update (not only lock) a row: see credit_note
+    IF FOUND THEN
+        PERFORM cultuur.contract_lock(inv.contract_id);
+    END IF;
     IF NOT FOUND OR inv.kind = 'credit_note' THEN
         RAISE EXCEPTION '% is not an invoice', NEW.invoice_id USING ERRCODE = 'foreign_key_violation';
     END IF;
