@@ -154,6 +154,32 @@ SQL
     check "source: usage events and a reach-cap hold" "$tmp/usage.log"
 fi
 
+# invoicing (SPEC 9), where this build has it: invoices with their lines
+# and a credit note, payments, a formal notice and a suspension, the
+# council's budget with assumptions, and a quoted figure to reconcile
+if [ "$($PSQL -At -d $SRC -c "SELECT to_regclass('cultuur.invoice') IS NOT NULL")" = t ]; then
+    $PSQL -d $SRC >"$tmp/invoicing.log" 2>&1 <<'SQL'
+SELECT count(*) FROM cultuur.run_invoicing('2023-02-01');
+SELECT count(*) FROM cultuur.run_invoicing('2023-05-01');
+SELECT cultuur.credit_note((SELECT min(id) FROM cultuur.invoice WHERE total > 100), '2023-05-10', 'invented correction', 10.00);
+INSERT INTO cultuur.payment (invoice_id, paid_on, amount)
+SELECT invoice_id, issued_on + 10, outstanding FROM cultuur.invoice_balance
+ WHERE kind = 'ebooks_year' AND outstanding > 0 ORDER BY invoice_id LIMIT 1;
+INSERT INTO cultuur.formal_notice (invoice_id, sent_on)
+SELECT id, due_on + 5 FROM cultuur.invoice WHERE kind = 'film_quarter' AND total > 0 ORDER BY id DESC LIMIT 1;
+INSERT INTO cultuur.suspension (invoice_id, starts_on)
+SELECT id, due_on + 40 FROM cultuur.invoice WHERE kind = 'film_quarter' AND total > 0 ORDER BY id DESC LIMIT 1;
+INSERT INTO cultuur.budget_approved (library_id, year, amount, reference)
+VALUES (1, 2022, 23751.50, 'D'), (1, 2023, 150000.00, 'D');
+INSERT INTO cultuur.budget_assumption (library_id, year, service, users_per_month, consortium_users_per_month)
+VALUES (1, 2025, 'film-1B', 1000, 2100);
+INSERT INTO cultuur.quoted_amount (contract_id, year, what, quoted, source)
+VALUES (1, 2022, 'yearly_amount', 70509.56, 'Bijlage A');
+SQL
+    st=$?
+    check "source: invoices, a credit note, payments, a notice, a suspension, budget" "$tmp/invoicing.log"
+fi
+
 # ---- 2. dump, and restore as documented
 
 pg_dump -d $SRC -f "$tmp/dump.sql" >"$tmp/dump.log" 2>&1
