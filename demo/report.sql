@@ -134,7 +134,7 @@ SELECT il.description, il.fixed_fee, il.quantity AS basis, il.unit_price, il.bas
   FROM cultuur.invoice_line il JOIN cultuur.invoice i ON i.id = il.invoice_id
  WHERE i.contract_id = 1 AND i.period = daterange('2023-01-01', '2024-01-01');
 
-\echo '=== 15. Budget per year against the council''s figures (2025-2026: assumptions) ==='
+\echo '=== 15. Budget per year against the council''s figures (projected: contract rules, or budget assumptions where usage is not known) ==='
 SELECT year, invoiced, projected, expected_total, approved, variance
   FROM cultuur.budget_variance(2022, 2026) WHERE library_id = 1;
 SELECT year, service, invoiced, projected, source

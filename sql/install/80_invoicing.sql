@@ -643,6 +643,11 @@ WITH years AS (
       LEFT JOIN cultuur.budget_assumption a
              ON a.library_id = y.library_id AND a.year = y.year AND a.service = y.service
 )
+SELECT r.library_id, r.library, r.year, r.service, r.contract_id, r.invoiced, r.projected,
+       CASE WHEN r.projected <> 0 THEN r.source
+            WHEN r.source LIKE 'invoices%' THEN 'invoices'
+            ELSE 'nothing billed' END
+  FROM (
 SELECT y.library_id, l.name, y.year, y.service, y.contract_id,
        coalesce(inv.total, 0.00),
        CASE WHEN inv.n > 0 AND y.price_model = 'per_inhabitant' AND y.kind = 'ebooks' THEN 0.00
@@ -690,7 +695,8 @@ SELECT y.library_id, l.name, y.year, y.service, y.contract_id,
                          * e0.index_factor, 2) AS yearly_amount
         FROM est e0 WHERE e0.contract_id = y.contract_id AND e0.year = y.year) e ON true
   LEFT JOIN cultuur.tariff t ON t.service = y.service AND t.valid @> greatest(make_date(y.year, 1, 1), y.starts_on)
- ORDER BY y.library_id, y.year, y.service
+) r (library_id, library, year, service, contract_id, invoiced, projected, source)
+ ORDER BY r.library_id, r.year, r.service
 $$;
 COMMENT ON FUNCTION cultuur.budget_projection(integer, integer) IS 'Cost per municipality, budget year (the year the service is used) and contract: what was invoiced, plus the projected rest from the contract rules, or from the budget assumptions where usage or published figures are not known yet.';
 
