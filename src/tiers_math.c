@@ -139,9 +139,16 @@ volume_charge_common(FunctionCallInfo fcinfo, Tiers *t, Numeric units,
 					 Numeric tier_volume)
 {
 	TiersCache *c = tiers_cache_get(fcinfo, t);
-	Numeric		price = c->price[tiers_pick(c, tier_volume)];
+	int			k = tiers_pick(c, tier_volume);
 
-	PG_RETURN_NUMERIC(num_round(num_mul(units, price), 2));
+	/*
+	 * A volume above a bound is above 0 (bounds are not negative), so the
+	 * sign of tier_volume only needs checking when it fell in the first tier:
+	 * one comparison saved on the hot path.
+	 */
+	if (k == 0)
+		check_volume(tier_volume, "volume_charge", "tier_volume");
+	PG_RETURN_NUMERIC(num_round(num_mul(units, c->price[k]), 2));
 }
 
 Datum
@@ -152,7 +159,7 @@ volume_charge(PG_FUNCTION_ARGS)
 	Numeric		tier_volume = PG_GETARG_NUMERIC(2);
 
 	check_volume(units, "volume_charge", "units");
-	check_volume(tier_volume, "volume_charge", "tier_volume");
+	check_finite(tier_volume, "volume_charge", "tier_volume");
 	return volume_charge_common(fcinfo, t, units, tier_volume);
 }
 
