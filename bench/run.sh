@@ -1,19 +1,97 @@
 #!/bin/sh
-# cultuur benchmark: run by `make bench` as
+# cultuur benchmarks: run by `make bench` as
 #   sh tools/with-cluster.sh sh bench/run.sh
 # (a throwaway cluster, PGHOST/PGPORT/PGUSER/PGPASSWORD set), or by hand
-# against any database where the extension can be created:
+# against any cluster where the extension can be created:
 #   PGHOST=... PGPORT=... PGUSER=... PGDATABASE=... sh bench/run.sh
-# In one psql session it (re)creates schema cultuur_bench with a table of
-# 1,000,000 rows, times three ways of pricing them (plain SQL, PL/pgSQL,
-# cultuur), checks that they agree and prints a Markdown table.
-# Knobs: BENCH_ROWS (1000000), BENCH_REPS (7 timed runs of every case).
+# Three parts, each in one psql session:
+#   engine  the tariff engine (bench.sql): in schema cultuur_bench of
+#           PGDATABASE, a table of 1,000,000 rows priced three ways (plain
+#           SQL, PL/pgSQL, cultuur);
+#   fees    (fees.sql) in a new database cultuur_bench_fees: every fee of
+#           300 libraries x 6 services x 10 years, cultuur.fee_detail
+#           against the same computation in plain SQL;
+#   usage   (usage.sql) in a new database cultuur_bench_usage: COPY of
+#           generated usage events with and without the incremental
+#           counting, and a quarter's invoicing against COUNT(DISTINCT).
+#           Needs a superuser (the server writes and reads the CSV files)
+#           and disk: about 450 bytes per event (20M: ~9 GB, check
+#           df -h /tmp).
+# Each part checks that the two ways agree and prints a Markdown table.
+# Knobs:
+#   BENCH_ONLY          engine, fees or usage: run that part only (default all)
+#   BENCH_ROWS          engine: rows (1000000)
+#   BENCH_REPS          engine: timed runs of every case (7)
+#   BENCH_LIBRARIES     fees and usage: libraries (300)
+#   BENCH_FEES_REPS     fees: timed runs of each query (11)
+#   BENCH_EVENTS        usage: events (20000000)
+#   BENCH_PLAIN_EVERY   usage: load the plain table with one month in n (2;
+#                       1 = every month, as the counting table)
+#   BENCH_USAGE_SINGLE  usage: 1 = also time one COPY of all months into the
+#                       emptied counting tables (0; at 20M: ~10 more minutes)
+#   BENCH_WORK_MEM      usage: work_mem of the session (64MB)
+#   BENCH_DIR           usage: where the server writes the CSV files (/tmp;
+#                       a temporary directory in it, removed at the end)
+#   BENCH_KEEP          1: keep the databases cultuur_bench_fees and
+#                       cultuur_bench_usage (default: dropped at the end)
 set -eu
 cd "$(dirname "$0")"
+only=${BENCH_ONLY:-all}
+case "$only" in
+    all|engine|fees|usage) ;;
+    *) echo "BENCH_ONLY must be engine, fees or usage, not '$only'" >&2; exit 2 ;;
+esac
 load() { if [ -r /proc/loadavg ]; then cut -d' ' -f1-3 /proc/loadavg; else echo unknown; fi; }
+part() { [ "$only" = all ] || [ "$only" = "$1" ]; }
+fresh_db() {
+    psql -X -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"
+}
+done_db() {
+    if [ "${BENCH_KEEP:-0}" != 1 ]; then
+        psql -X -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $1"
+    fi
+}
+start=$(date +%s)
 echo "machine: $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') CPUs, load average before: $(load)"
-psql -X -q -v ON_ERROR_STOP=1 \
-    -v rows="${BENCH_ROWS:-1000000}" \
-    -v reps="${BENCH_REPS:-7}" \
-    -f bench.sql
-echo "load average after: $(load) (a busy machine inflates the medians more than the best runs)"
+
+if part engine; then
+    psql -X -q -v ON_ERROR_STOP=1 \
+        -v rows="${BENCH_ROWS:-1000000}" \
+        -v reps="${BENCH_REPS:-7}" \
+        -f bench.sql
+    echo "load average after: $(load) (a busy machine inflates the medians more than the best runs)"
+fi
+
+if part fees; then
+    t=$(date +%s)
+    fresh_db cultuur_bench_fees
+    psql -X -q -v ON_ERROR_STOP=1 -d cultuur_bench_fees \
+        -v libs="${BENCH_LIBRARIES:-300}" \
+        -v reps="${BENCH_FEES_REPS:-11}" \
+        -f fees.sql
+    done_db cultuur_bench_fees
+    echo "load average after the fees benchmark: $(load); it took $(( $(date +%s) - t )) s"
+fi
+
+if part usage; then
+    t=$(date +%s)
+    events=${BENCH_EVENTS:-20000000}
+    dir=$(mktemp -d "${BENCH_DIR:-/tmp}/cultuur_bench.XXXXXX")
+    trap 'rm -rf "$dir"' EXIT
+    chmod 777 "$dir"            # the server writes the files
+    echo
+    echo "disk for the usage benchmark (about $(( events / 1000000 * 450 / 1000 + 1 )) GB for $events events: CSV files, two tables, counts, WAL):"
+    df -h "$dir" | sed 's/^/    /'
+    fresh_db cultuur_bench_usage
+    psql -X -q -v ON_ERROR_STOP=1 -d cultuur_bench_usage \
+        -v libs="${BENCH_LIBRARIES:-300}" \
+        -v events="$events" \
+        -v plain_every="${BENCH_PLAIN_EVERY:-2}" \
+        -v single="${BENCH_USAGE_SINGLE:-0}" \
+        -v work_mem="${BENCH_WORK_MEM:-64MB}" \
+        -v dir="$dir" \
+        -f usage.sql
+    done_db cultuur_bench_usage
+    echo "load average after the usage benchmark: $(load); it took $(( $(date +%s) - t )) s"
+fi
+echo "all benchmarks: $(( $(date +%s) - start )) s"
