@@ -65,18 +65,20 @@ DECLARE
     inv_xmin xid;
     inv_id   integer;
 BEGIN
-    IF cultuur.restoring() THEN
-        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-    END IF;
     IF TG_OP = 'INSERT' THEN
         -- lines are written only by the transaction that issues the invoice
+        -- (the common case is checked first: restoring() costs more)
         SELECT xmin INTO inv_xmin FROM cultuur.invoice WHERE id = NEW.invoice_id;
-        IF inv_xmin IS NULL OR NOT cultuur.xid_is_current(inv_xmin) THEN
+        IF (inv_xmin IS NULL OR NOT cultuur.xid_is_current(inv_xmin))
+           AND NOT cultuur.restoring() THEN
             RAISE EXCEPTION 'invoice % is issued; lines cannot be added',
                     coalesce((SELECT i.number FROM cultuur.invoice i WHERE i.id = NEW.invoice_id), NEW.invoice_id::text)
                 USING ERRCODE = 'CC010', HINT = 'Issue a credit note and a new invoice instead.';
         END IF;
         RETURN NEW;
+    END IF;
+    IF cultuur.restoring() THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
     -- one field per table: a CASE over both would look up OLD.invoice_id
     -- in an invoice row (and OLD.id in a line) and fail with 42703
@@ -270,10 +272,16 @@ CREATE FUNCTION cultuur.run_invoicing(on_date date)
     SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
-    due record;
-    inv cultuur.invoice;
-    tot numeric;
-    lines cultuur.invoice_line[];
+    due       record;
+    one       cultuur.invoice_line[];
+    lines     cultuur.invoice_line[] := '{}';
+    contracts integer[] := '{}';
+    kinds     text[] := '{}';
+    periods   daterange[] := '{}';
+    totals    numeric[] := '{}';
+    n         integer := 0;
+    y         integer := extract(year FROM on_date);
+    last_seq  integer;
 BEGIN
     IF on_date IS NULL OR NOT isfinite(on_date) THEN
         RAISE EXCEPTION 'run_invoicing: on_date must be a finite date, not %', coalesce(on_date::text, 'NULL')
@@ -283,6 +291,10 @@ BEGIN
     -- (READ COMMITTED) what the first issued; under REPEATABLE READ it fails
     -- on the invoice counter instead of issuing anything twice
     PERFORM pg_advisory_xact_lock(hashtext('cultuur.run_invoicing'));
+
+    -- 1. the lines of every due invoice, from one preview each; an invoice
+    --    whose factors are not known yet (population, index) is skipped
+    --    with a warning and waits for a later run
     FOR due IN
         SELECT sch.* FROM cultuur.invoice_schedule(on_date) sch
          WHERE sch.due <= on_date
@@ -292,31 +304,56 @@ BEGIN
          ORDER BY sch.due, sch.contract_id, lower(sch.period)
     LOOP
         BEGIN
-            -- one subtransaction per invoice: an invoice whose factors are
-            -- not known yet (population, index) waits for a later run, and
-            -- its number is not used (the counter rolls back with it)
-            -- one preview, one snapshot: the total is the sum of exactly
-            -- the lines stored (usage committed meanwhile cannot split them)
-            SELECT array_agg(ROW(NULL, p.line_no, p.description, p.month, p.quantity, p.unit_price,
+            -- invoice_id holds the invoice's position in this run for now
+            SELECT array_agg(ROW(n + 1, p.line_no, p.description, p.month, p.quantity, p.unit_price,
                                  p.tier_volume, p.fixed_fee, p.base_amount, p.base_index, p.new_index,
                                  p.share, p.amount)::cultuur.invoice_line ORDER BY p.line_no)
-              INTO lines
+              INTO one
               FROM cultuur.invoice_preview(due.contract_id, due.kind, due.period) p;
-            SELECT sum(l.amount) INTO tot FROM unnest(lines) l;
-            inv := cultuur.issue_invoice(due.contract_id, due.kind, due.period, on_date, coalesce(tot, 0.00));
-            INSERT INTO cultuur.invoice_line (invoice_id, line_no, description, month, quantity, unit_price,
-                                              tier_volume, fixed_fee, base_amount, base_index, new_index,
-                                              share, amount)
-            SELECT inv.id, l.line_no, l.description, l.month, l.quantity, l.unit_price, l.tier_volume,
-                   l.fixed_fee, l.base_amount, l.base_index, l.new_index, l.share, l.amount
-              FROM unnest(lines) l;
         EXCEPTION WHEN no_data_found THEN
             RAISE WARNING 'invoice for contract % (%) % not issued: %', due.contract_id, due.kind, due.period, SQLERRM
                 USING HINT = 'cultuur.invoicing_blocked(date) lists such invoices; enter the missing figures and run again.';
             CONTINUE;
         END;
-        RETURN NEXT inv;
+        n := n + 1;
+        contracts := contracts || due.contract_id;
+        kinds := kinds || due.kind;
+        periods := periods || due.period;
+        -- the total is the sum of exactly the lines stored (rounded as stored)
+        totals := totals || coalesce((SELECT sum(l.amount) FROM unnest(one) l), 0.00);
+        lines := lines || coalesce(one, '{}');
     END LOOP;
+    IF n = 0 THEN
+        RETURN;
+    END IF;
+
+    -- 2. n gapless numbers at once (one update of the counter row, not n)
+    INSERT INTO cultuur.invoice_counter AS c (year, last_seq) VALUES (y, n)
+    ON CONFLICT (year) DO UPDATE SET last_seq = c.last_seq + n
+    RETURNING c.last_seq INTO last_seq;
+
+    -- 3. headers and lines, each in one statement
+    RETURN QUERY
+    WITH hdr AS (
+        INSERT INTO cultuur.invoice (number, year, seq, library_id, contract_id, kind, period,
+                                     issued_on, due_on, total)
+        SELECT y || '/' || lpad((last_seq - n + u.ord)::text, 6, '0'), y, last_seq - n + u.ord::integer,
+               c.library_id, c.id, u.kind, u.period, on_date, on_date + 30, u.total
+          FROM unnest(contracts, kinds, periods, totals) WITH ORDINALITY
+                 AS u (contract_id, kind, period, total, ord)
+          JOIN cultuur.contract c ON c.id = u.contract_id
+         ORDER BY u.ord
+        RETURNING *
+    ), lns AS (
+        INSERT INTO cultuur.invoice_line (invoice_id, line_no, description, month, quantity, unit_price,
+                                          tier_volume, fixed_fee, base_amount, base_index, new_index,
+                                          share, amount)
+        SELECT h.id, l.line_no, l.description, l.month, l.quantity, l.unit_price, l.tier_volume,
+               l.fixed_fee, l.base_amount, l.base_index, l.new_index, l.share, l.amount
+          FROM unnest(lines) l
+          JOIN hdr h ON h.seq = last_seq - n + l.invoice_id
+    )
+    SELECT * FROM hdr ORDER BY seq;
 END;
 $$;
 COMMENT ON FUNCTION cultuur.run_invoicing(date) IS 'Issues, dated on_date, every invoice that is due by then and not yet issued, with its lines. Running it again creates nothing new; concurrent runs are serialised and issue each invoice once. An invoice whose figures are missing is skipped with a warning (see invoicing_blocked).';
