@@ -88,15 +88,21 @@ priced AS (
       LEFT JOIN pop ON pop.id = cy.id AND pop.year = cy.year
       LEFT JOIN volume v ON v.service = cy.service AND v.year = cy.year
 ),
-amounts AS (
+amounts AS MATERIALIZED (
+    -- materialized: the columns below are used several times each, and
+    -- the January indexes come from joins (a function per row costs more)
     SELECT p.*,
            cultuur.tier_price(p.tiers, p.tier_volume) AS unit_price,
            cultuur.volume_charge(p.tiers, p.basis, p.tier_volume) AS variable_part,
-           CASE WHEN p.is_indexed THEN cultuur.index_value(p.index_series,
-                    make_date(extract(year FROM p.starts_on)::integer, 1, 1)) END AS base_index,
-           CASE WHEN p.is_indexed THEN cultuur.index_value(p.index_series,
-                    make_date(p.year, 1, 1)) END AS year_index
+           CASE WHEN p.is_indexed THEN bi.value END AS base_index,
+           CASE WHEN p.is_indexed THEN yi.value END AS year_index
       FROM priced p
+      LEFT JOIN cultuur.price_index bi
+             ON p.is_indexed AND bi.series = p.index_series AND bi.base = 2013
+            AND bi.month = make_date(extract(year FROM p.starts_on)::integer, 1, 1)
+      LEFT JOIN cultuur.price_index yi
+             ON p.is_indexed AND yi.series = p.index_series AND yi.base = 2013
+            AND yi.month = make_date(p.year, 1, 1)
 )
 SELECT a.id, a.library_id, a.service, a.year, a.period, a.active, a.tariff_id,
        a.fixed_fee, a.tiers, a.year - 1, a.inhabitants, a.basis_pct, a.basis,
