@@ -73,6 +73,7 @@ extern char *micro_to_cstring(int64 v);
 typedef struct TiersCache
 {
 	MemoryContext mcxt;			/* holds everything below */
+	bool		constant;		/* the schedule is a Const: skip the check */
 	Tiers	   *tiers;			/* private copy, for the identity check */
 	Numeric    *bound;			/* per tier; NULL for the first */
 	Numeric    *price;

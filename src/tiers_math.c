@@ -17,6 +17,7 @@
  */
 #include "cultuur.h"
 
+#include "nodes/primnodes.h"
 #include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(tier_price);
@@ -35,6 +36,31 @@ band_start_micro(const TierEntry *e)
 	if (e->bound % TIERS_UNIT != 0)
 		whole++;
 	return Max(whole - 1, 0) * TIERS_UNIT;
+}
+
+/*
+ * True when the schedule argument is a Const node of the calling
+ * expression: then the bytes are the same on every call of this FmgrInfo.
+ * (A Param is not enough: PL/pgSQL keeps simple expressions across calls
+ * with different parameter values.)
+ */
+static bool
+schedule_is_const(FmgrInfo *flinfo)
+{
+	Node	   *expr = flinfo->fn_expr;
+	List	   *args;
+
+	if (expr == NULL)
+		return false;
+	if (IsA(expr, FuncExpr))
+		args = ((FuncExpr *) expr)->args;
+	else if (IsA(expr, OpExpr))
+		args = ((OpExpr *) expr)->args;
+	else
+		return false;
+	if (list_length(args) < 1)
+		return false;
+	return IsA(linitial(args), Const);
 }
 
 /*
@@ -61,6 +87,9 @@ tiers_cache_get(FunctionCallInfo fcinfo, Tiers *t)
 	else
 	{
 		c = (TiersCache *) fcinfo->flinfo->fn_extra;
+		/* a constant schedule (a literal in the query) never changes */
+		if (c != NULL && c->constant)
+			return c;
 		if (c != NULL && VARSIZE(c->tiers) == VARSIZE(t) &&
 			memcmp(c->tiers, t, VARSIZE(t)) == 0)
 			return c;
@@ -72,6 +101,7 @@ tiers_cache_get(FunctionCallInfo fcinfo, Tiers *t)
 			c->mcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
 											"cultuur tiers cache",
 											ALLOCSET_SMALL_SIZES);
+			c->constant = schedule_is_const(fcinfo->flinfo);
 			fcinfo->flinfo->fn_extra = c;
 		}
 		else

@@ -62,21 +62,8 @@ CREATE FUNCTION cultuur.invoice_immutable() RETURNS trigger
     SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
-    inv_xmin xid;
     inv_id   integer;
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        -- lines are written only by the transaction that issues the invoice
-        -- (the common case is checked first: restoring() costs more)
-        SELECT xmin INTO inv_xmin FROM cultuur.invoice WHERE id = NEW.invoice_id;
-        IF (inv_xmin IS NULL OR NOT cultuur.xid_is_current(inv_xmin))
-           AND NOT cultuur.restoring() THEN
-            RAISE EXCEPTION 'invoice % is issued; lines cannot be added',
-                    coalesce((SELECT i.number FROM cultuur.invoice i WHERE i.id = NEW.invoice_id), NEW.invoice_id::text)
-                USING ERRCODE = 'CC010', HINT = 'Issue a credit note and a new invoice instead.';
-        END IF;
-        RETURN NEW;
-    END IF;
     IF cultuur.restoring() THEN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
@@ -93,11 +80,38 @@ BEGIN
               HINT = 'Correct it with a credit note: SELECT cultuur.credit_note(invoice_id, issued_on, reason).';
 END;
 $$;
-COMMENT ON FUNCTION cultuur.invoice_immutable() IS 'Trigger: issued invoices and their lines are never changed or deleted; lines are added only by the transaction that issues the invoice.';
+COMMENT ON FUNCTION cultuur.invoice_immutable() IS 'Trigger: issued invoices and their lines are never changed or deleted.';
 CREATE TRIGGER invoice_immutable BEFORE UPDATE OR DELETE ON cultuur.invoice
     FOR EACH ROW EXECUTE FUNCTION cultuur.invoice_immutable();
-CREATE TRIGGER invoice_line_immutable BEFORE INSERT OR UPDATE OR DELETE ON cultuur.invoice_line
+CREATE TRIGGER invoice_line_immutable BEFORE UPDATE OR DELETE ON cultuur.invoice_line
     FOR EACH ROW EXECUTE FUNCTION cultuur.invoice_immutable();
+
+-- Lines are added only by the transaction that issued their invoice: one
+-- check per statement (an invoicing run writes thousands of lines at once).
+CREATE FUNCTION cultuur.invoice_line_added() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    bad integer;
+BEGIN
+    SELECT n.invoice_id INTO bad
+      FROM (SELECT DISTINCT l.invoice_id FROM new_lines l) n
+      LEFT JOIN cultuur.invoice i ON i.id = n.invoice_id
+     WHERE i.id IS NULL OR NOT cultuur.xid_is_current(i.xmin)
+     ORDER BY n.invoice_id LIMIT 1;
+    IF FOUND AND NOT cultuur.restoring() THEN
+        RAISE EXCEPTION 'invoice % is issued; lines cannot be added',
+                coalesce((SELECT i.number FROM cultuur.invoice i WHERE i.id = bad), bad::text)
+            USING ERRCODE = 'CC010', HINT = 'Issue a credit note and a new invoice instead.';
+    END IF;
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.invoice_line_added() IS 'Statement trigger: invoice lines can only be added by the transaction that issued their invoice.';
+CREATE TRIGGER invoice_line_added AFTER INSERT ON cultuur.invoice_line
+    REFERENCING NEW TABLE AS new_lines
+    FOR EACH STATEMENT EXECUTE FUNCTION cultuur.invoice_line_added();
 
 -- the next gapless number of a year; the row lock serialises invoicing runs
 CREATE FUNCTION cultuur.next_invoice_seq(year integer) RETURNS integer
