@@ -288,6 +288,8 @@ CREATE FUNCTION cultuur.run_invoicing(on_date date)
 DECLARE
     due       record;
     one       cultuur.invoice_line[];
+    line      cultuur.invoice_line;
+    tot       numeric;
     lines     cultuur.invoice_line[] := '{}';
     contracts integer[] := '{}';
     kinds     text[] := '{}';
@@ -321,8 +323,11 @@ BEGIN
             -- invoice_id holds the invoice's position in this run for now
             SELECT array_agg(ROW(n + 1, p.line_no, p.description, p.month, p.quantity, p.unit_price,
                                  p.tier_volume, p.fixed_fee, p.base_amount, p.base_index, p.new_index,
-                                 p.share, p.amount)::cultuur.invoice_line ORDER BY p.line_no)
-              INTO one
+                                 p.share, p.amount)::cultuur.invoice_line ORDER BY p.line_no),
+                   -- the amounts are cents already: their sum is the sum of the
+                   -- lines as stored
+                   coalesce(sum(p.amount), 0.00)
+              INTO one, tot
               FROM cultuur.invoice_preview(due.contract_id, due.kind, due.period) p;
         EXCEPTION WHEN no_data_found THEN
             RAISE WARNING 'invoice for contract % (%) % not issued: %', due.contract_id, due.kind, due.period, SQLERRM
@@ -333,9 +338,12 @@ BEGIN
         contracts := contracts || due.contract_id;
         kinds := kinds || due.kind;
         periods := periods || due.period;
-        -- the total is the sum of exactly the lines stored (rounded as stored)
-        totals := totals || coalesce((SELECT sum(l.amount) FROM unnest(one) l), 0.00);
-        lines := lines || coalesce(one, '{}');
+        totals := totals || tot;
+        -- element by element: array_append extends the array in place,
+        -- where lines || one would copy it for every invoice
+        FOREACH line IN ARRAY coalesce(one, '{}') LOOP
+            lines := array_append(lines, line);
+        END LOOP;
     END LOOP;
     IF n = 0 THEN
         RETURN;
