@@ -10,7 +10,9 @@ need=""
 missing() { need="$need $1"; }
 
 [ -x /usr/lib/postgresql/15/bin/postgres ] || missing postgresql-15
-[ -f /usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk ] || missing postgresql-server-dev-15
+# pgxs.mk and pg_config ship in postgresql-client-15; the headers do not.
+[ -f /usr/include/postgresql/15/server/postgres.h ] || missing postgresql-server-dev-15
+[ -f /usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk ] || missing postgresql-client-15
 command -v pg_virtualenv >/dev/null 2>&1 || missing postgresql-common
 command -v gcc >/dev/null 2>&1 || missing gcc
 [ -f /usr/include/stdio.h ] || missing libc6-dev
