@@ -20,8 +20,9 @@ SET datestyle = ISO;
 SET IntervalStyle = postgres;
 SET client_min_messages = warning;
 
-TRUNCATE cultuur.library, cultuur.tariff, cultuur.framework, cultuur.price_index,
-         cultuur.data_annex_change RESTART IDENTITY CASCADE;
+-- a fresh install: no table of cultuur can be truncated
+DROP EXTENSION cultuur CASCADE;
+CREATE EXTENSION cultuur;
 
 -- Belgian CPI, base 2013 = 100 (Statbel, January of each year: the values
 -- of data/be_index.csv)
@@ -284,7 +285,7 @@ ROLLBACK;
 -- a notice before the change was notified is no ground either
 INSERT INTO cultuur.termination (contract_id, notified_on, reason) VALUES (1, '2024-03-14', 'data_annex_change');
 \echo SQLSTATE :SQLSTATE
-TRUNCATE cultuur.data_annex_change;
+DELETE FROM cultuur.data_annex_change;
 
 --
 -- 8. Price changes other than indexation (E 8.9): on 1 January, notified
@@ -531,8 +532,9 @@ SELECT * FROM cultuur.upcoming_deadlines('2023-01-01', '1 year');
 SELECT * FROM cultuur.upcoming_deadlines('2025-01-01', '2 years');
 
 -- clean up: nothing of this file stays behind
-TRUNCATE cultuur.library, cultuur.tariff, cultuur.framework, cultuur.price_index,
-         cultuur.data_annex_change RESTART IDENTITY CASCADE;
+-- a fresh install: no table of cultuur can be truncated
+DROP EXTENSION cultuur CASCADE;
+CREATE EXTENSION cultuur;
 SELECT (SELECT count(*) FROM cultuur.contract) AS contracts,
        (SELECT count(*) FROM cultuur.renewal) AS renewals,
        (SELECT count(*) FROM cultuur.termination) AS terminations,

@@ -8,8 +8,9 @@ SET datestyle = ISO;
 SET IntervalStyle = postgres;
 SET client_min_messages = warning;
 
-TRUNCATE cultuur.library, cultuur.tariff, cultuur.framework, cultuur.price_index,
-         cultuur.data_annex_change RESTART IDENTITY CASCADE;
+-- a fresh install: no table of cultuur can be truncated
+DROP EXTENSION cultuur CASCADE;
+CREATE EXTENSION cultuur;
 
 INSERT INTO cultuur.library (id, name, nis_code) VALUES (1, 'Antwerpen', '11002');
 INSERT INTO cultuur.population (library_id, year, inhabitants) VALUES
@@ -94,5 +95,6 @@ UPDATE cultuur.framework SET max_extensions = 0 WHERE service = 'film-1B';
 UPDATE cultuur.framework SET ends_on = '2024-12-31' WHERE service = 'film-1B';
 SELECT cultuur.framework_end('film-1B');
 
-TRUNCATE cultuur.library, cultuur.tariff, cultuur.framework, cultuur.price_index,
-         cultuur.data_annex_change RESTART IDENTITY CASCADE;
+-- a fresh install: no table of cultuur can be truncated
+DROP EXTENSION cultuur CASCADE;
+CREATE EXTENSION cultuur;

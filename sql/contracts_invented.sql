@@ -19,8 +19,9 @@ SET datestyle = ISO;
 SET IntervalStyle = postgres;
 SET client_min_messages = warning;
 
-TRUNCATE cultuur.library, cultuur.tariff, cultuur.framework, cultuur.price_index,
-         cultuur.data_annex_change RESTART IDENTITY CASCADE;
+-- a fresh install: no table of cultuur can be truncated
+DROP EXTENSION cultuur CASCADE;
+CREATE EXTENSION cultuur;
 
 -- CPI of January, base 2013 (Statbel, as in data/be_index.csv)
 INSERT INTO cultuur.price_index (series, month, value) VALUES
@@ -365,25 +366,21 @@ SELECT d AS on_date, t.term_no, t.kind, t.term
  CROSS JOIN LATERAL cultuur.contract_term(201, d) t ORDER BY d;
 -- a termination in 2033: the term ends on 30 June 2033 (notice by
 -- 30 March 2033) and 31 December 2033 (notice by 30 September 2033).
---   notice 30 March 2033 -> 30 June 2033; 2033 fee (1 January 2032:
---   80,000): 838.54 + 13,160.00 = 13,998.54 x 6/12 = 6,999.27
---   notice 31 March 2033 -> 31 December 2033; 2033 fee 13,998.54 (whole
---   year).  Both after the initial term: no exit fee.
-BEGIN;
-INSERT INTO cultuur.termination (contract_id, notified_on) VALUES (201, '2033-03-30')
-RETURNING effective_end, exit_fee, exit_fee_note;
-SELECT year, yearly_amount, share, fee FROM cultuur.fee_detail(2033, 2034) WHERE contract_id = 201;
-SELECT term_no, kind, term FROM cultuur.contract_terms(201) WHERE term_no >= 7 ORDER BY term_no;
-ROLLBACK;
-BEGIN;
-INSERT INTO cultuur.termination (contract_id, notified_on) VALUES (201, '2033-03-31')
-RETURNING effective_end, exit_fee;
-SELECT year, yearly_amount, share, fee FROM cultuur.fee_detail(2033, 2034) WHERE contract_id = 201;
--- asking for 30 June 2033 with that notice is refused (CC001)
-DELETE FROM cultuur.termination WHERE contract_id = 201;
-INSERT INTO cultuur.termination (contract_id, notified_on, requested_end) VALUES (201, '2033-03-31', '2033-06-30');
+--   notice 30 March 2033 -> 30 June 2033; notice 31 March 2033 -> 31
+--   December 2033.  Both after the initial term: no exit fee.
+-- Such a notice cannot be entered before the day it is sent (CC013), so
+-- the rules it would meet are read from end_options and exit_fee_quote,
+-- which the termination trigger applies.
+INSERT INTO cultuur.termination (contract_id, notified_on) VALUES (201, '2033-03-30');
 \echo SQLSTATE :SQLSTATE
-ROLLBACK;
+SELECT d AS notified_on, cultuur.earliest_end(201, d) AS effective_end, q.exit_fee, q.note
+  FROM unnest('{2033-03-30,2033-03-31}'::date[]) d
+ CROSS JOIN LATERAL cultuur.exit_fee_quote(201, cultuur.earliest_end(201, d), 'ordinary', d) q
+ ORDER BY d;
+-- asking for 30 June 2033 with a notice of 31 March 2033 would be refused
+-- (CC001): the option is there, but no longer allowed
+SELECT end_on, kind, deadline, allowed FROM cultuur.end_options(201, '2033-03-31')
+ WHERE end_on IN ('2033-06-30', '2033-12-31') ORDER BY end_on;
 -- the years without a count of inhabitants (2025-2031) have no fee, with
 -- a note; 2032 neither (count of 1 January 2031 missing)
 SELECT year, fee, note FROM cultuur.fee_detail(2030, 2032) WHERE contract_id = 201 ORDER BY year;
@@ -401,23 +398,21 @@ SELECT d AS on_date, t.term_no, t.kind, t.term
   FROM unnest('{2028-02-29,2028-03-01,2031-03-01,2032-02-29,2032-03-01,2035-02-28}'::date[]) d
  CROSS JOIN LATERAL cultuur.contract_term(204, d) t ORDER BY d;
 -- notice deadline for 29 February 2028: 29 February - 3 months =
--- 29 November 2027.  Notice that day: ends 29 February 2028, no exit fee;
--- 2028 fee (day rule, 1 January 2027: 90,000): 838.54 + 14,805.00 =
--- 15,643.54 x 60/366 (31 + 29 days) = 2,564.5147... -> 2,564.51
-BEGIN;
-INSERT INTO cultuur.termination (contract_id, notified_on) VALUES (204, '2027-11-29')
-RETURNING effective_end, exit_fee, exit_fee_note;
-SELECT year, yearly_amount, share, fee FROM cultuur.fee_detail(2028, 2028) WHERE contract_id = 204;
-ROLLBACK;
--- notice on 30 November 2027 misses 29 February 2028 (and 31 December
+-- 29 November 2027.  Notice that day: ends 29 February 2028, no exit fee.
+-- Notice on 30 November 2027 misses 29 February 2028 (and 31 December
 -- 2027, deadline 30 September 2027): next is 31 December 2028 (deadline
--- 30 September 2028), before the renewal's end 28 February 2029; 2028 is
--- then a whole year: 366/366 x 15,643.54
-BEGIN;
-INSERT INTO cultuur.termination (contract_id, notified_on) VALUES (204, '2027-11-30')
-RETURNING effective_end, exit_fee;
-SELECT year, yearly_amount, share, fee FROM cultuur.fee_detail(2028, 2029) WHERE contract_id = 204;
-ROLLBACK;
+-- 30 September 2028), before the renewal's end 28 February 2029.
+-- (Notices dated after today are refused, CC013: read from the rules.)
+INSERT INTO cultuur.termination (contract_id, notified_on) VALUES (204, '2027-11-29');
+\echo SQLSTATE :SQLSTATE
+SELECT d AS notified_on, cultuur.earliest_end(204, d) AS effective_end, q.exit_fee, q.note
+  FROM unnest('{2027-11-29,2027-11-30}'::date[]) d
+ CROSS JOIN LATERAL cultuur.exit_fee_quote(204, cultuur.earliest_end(204, d), 'ordinary', d) q
+ ORDER BY d;
+-- the 2028 fee if it ends on 29 February 2028 (day rule, 1 January 2027:
+-- 90,000): 838.54 + 14,805.00 = 15,643.54 x 60/366 (31 + 29 days) =
+-- 2,564.5147... -> 2,564.51
+SELECT cultuur.prorate(15643.54, '[2024-02-29,2028-03-01)', '[2028-01-01,2029-01-01)', 'day');
 -- exit in 2025 (k = 2025 - 2024 + 1 = 2): Aalst has no count of 1 January
 -- 2025, so the latest published count (1 January 2023: 89,000) is used
 -- and the note says so: 0.0827 x 89,000 = 7,360.30 (not indexed)
@@ -489,8 +484,9 @@ SELECT due_on, contract_id, library, service, what
   FROM cultuur.upcoming_deadlines('2026-03-01', '6 months');
 
 -- clean up: nothing of this file stays behind
-TRUNCATE cultuur.library, cultuur.tariff, cultuur.framework, cultuur.price_index,
-         cultuur.data_annex_change RESTART IDENTITY CASCADE;
+-- a fresh install: no table of cultuur can be truncated
+DROP EXTENSION cultuur CASCADE;
+CREATE EXTENSION cultuur;
 SELECT (SELECT count(*) FROM cultuur.contract) AS contracts,
        (SELECT count(*) FROM cultuur.library) AS libraries,
        (SELECT count(*) FROM cultuur.tariff) AS tariffs;

@@ -20,12 +20,9 @@ SET IntervalStyle = postgres;
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 
-TRUNCATE cultuur.library, cultuur.tariff, cultuur.framework, cultuur.price_index,
-         cultuur.usage_event, cultuur.monthly_user, cultuur.monthly_usage,
-         cultuur.consortium_usage, cultuur.invoice_counter, cultuur.invoice,
-         cultuur.invoice_line, cultuur.payment, cultuur.formal_notice, cultuur.suspension,
-         cultuur.budget_approved, cultuur.budget_assumption, cultuur.quoted_amount
-         RESTART IDENTITY CASCADE;
+-- a fresh install: no table of cultuur can be truncated
+DROP EXTENSION cultuur CASCADE;
+CREATE EXTENSION cultuur;
 
 --
 -- 0. The scenario
@@ -648,9 +645,6 @@ SELECT contract_id, service, year, what, source, quoted, computed, difference
   FROM cultuur.reconciliation ORDER BY id;
 
 RESET TimeZone;
-TRUNCATE cultuur.library, cultuur.tariff, cultuur.framework, cultuur.price_index,
-         cultuur.usage_event, cultuur.monthly_user, cultuur.monthly_usage,
-         cultuur.consortium_usage, cultuur.invoice_counter, cultuur.invoice,
-         cultuur.invoice_line, cultuur.payment, cultuur.formal_notice, cultuur.suspension,
-         cultuur.budget_approved, cultuur.budget_assumption, cultuur.quoted_amount
-         RESTART IDENTITY CASCADE;
+-- a fresh install: no table of cultuur can be truncated
+DROP EXTENSION cultuur CASCADE;
+CREATE EXTENSION cultuur;

@@ -7,7 +7,9 @@
 \set SHOW_CONTEXT never
 SET datestyle = ISO;
 SET client_min_messages = warning;
-TRUNCATE cultuur.library, cultuur.tariff, cultuur.framework, cultuur.price_index RESTART IDENTITY CASCADE;
+-- a fresh install: no table of cultuur can be truncated
+DROP EXTENSION cultuur CASCADE;
+CREATE EXTENSION cultuur;
 
 INSERT INTO cultuur.library (id, name, nis_code) VALUES (1, 'Antwerpen', '11002');
 INSERT INTO cultuur.population (library_id, year, inhabitants) VALUES (1, 2021, 529417);
@@ -41,5 +43,6 @@ ROLLBACK;
 SELECT number, total FROM cultuur.run_invoicing('2023-01-01');
 RESET search_path;
 DROP SCHEMA trap CASCADE;
-TRUNCATE cultuur.library, cultuur.tariff, cultuur.framework, cultuur.price_index,
-         cultuur.invoice_counter RESTART IDENTITY CASCADE;
+-- a fresh install: no table of cultuur can be truncated
+DROP EXTENSION cultuur CASCADE;
+CREATE EXTENSION cultuur;

@@ -102,4 +102,7 @@ extern void check_finite(Numeric n, const char *func, const char *arg);
 extern void check_nonnegative(Numeric n, const char *func, const char *arg);
 extern void check_positive(Numeric n, const char *func, const char *arg);
 
+/* module.c */
+extern bool cultuur_restoring;
+
 #endif							/* CULTUUR_H */

@@ -1,16 +1,24 @@
 /*-------------------------------------------------------------------------
  *
  * txn.c
- *	  Transaction helpers for the rule triggers.
+ *	  Transaction and session helpers for the rule triggers.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/pg_authid.h"
+#include "commands/extension.h"
 #include "fmgr.h"
+#include "miscadmin.h"
+#include "storage/proc.h"
+
+#include "cultuur.h"
 
 PG_FUNCTION_INFO_V1(xid_is_current);
+PG_FUNCTION_INFO_V1(restoring);
+PG_FUNCTION_INFO_V1(in_extension_script);
 
 /*
  * True when xid belongs to the current transaction or one of its
@@ -23,4 +31,41 @@ xid_is_current(PG_FUNCTION_ARGS)
 	TransactionId xid = DatumGetTransactionId(PG_GETARG_DATUM(0));
 
 	PG_RETURN_BOOL(TransactionIdIsCurrentTransactionId(xid));
+}
+
+/*
+ * True while a dump is being restored: cultuur.restoring is on and the
+ * session's login is a superuser.  The login is tested, not the current
+ * user: inside a SECURITY DEFINER function owned by a superuser the current
+ * user is that owner, whoever called it.  The triggers honour it only for
+ * inserts.  While it is honoured, a warning says so once per transaction,
+ * so that a superuser who left it on learns that the rules are off.
+ */
+Datum
+restoring(PG_FUNCTION_ARGS)
+{
+	static LocalTransactionId warned = InvalidLocalTransactionId;
+
+	if (!cultuur_restoring || !superuser_arg(GetSessionUserId()))
+		PG_RETURN_BOOL(false);
+
+	if (warned != MyProc->lxid)
+	{
+		warned = MyProc->lxid;
+		ereport(WARNING,
+				(errmsg("cultuur.restoring is on: inserted rows are kept as given, without the contract rules"),
+				 errhint("Turn it off (RESET cultuur.restoring) as soon as the restore is done.")));
+	}
+	PG_RETURN_BOOL(true);
+}
+
+/*
+ * True while the extension's own install or upgrade script runs: the only
+ * time the built-in services may change.
+ */
+Datum
+in_extension_script(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(creating_extension &&
+				   CurrentExtensionObject == get_extension_oid("cultuur", true));
 }

@@ -5,8 +5,8 @@
 
 CREATE SEQUENCE cultuur.library_id_seq;
 CREATE TABLE cultuur.library (
-    id          integer PRIMARY KEY DEFAULT nextval('cultuur.library_id_seq'),
-    name        text NOT NULL CHECK (btrim(name) <> ''),
+    id          integer PRIMARY KEY DEFAULT pg_catalog.nextval('cultuur.library_id_seq'),
+    name        text NOT NULL CHECK (pg_catalog.btrim(name) <> ''),
     nis_code    text NOT NULL UNIQUE CHECK (nis_code ~ '^[0-9]{5}$')
 );
 ALTER SEQUENCE cultuur.library_id_seq OWNED BY cultuur.library.id;
@@ -23,7 +23,7 @@ COMMENT ON TABLE cultuur.population IS 'Official count of inhabitants on 1 Janua
 
 CREATE TABLE cultuur.price_index (
     series      text NOT NULL CHECK (series IN ('cpi', 'health')),
-    month       date NOT NULL CHECK (month = date_trunc('month', month)::date),
+    month       date NOT NULL CHECK (month = pg_catalog.date_trunc('month', month)::date),
     value       numeric NOT NULL CHECK (value > 0 AND value < 100000),
     base        integer NOT NULL DEFAULT 2013 CHECK (base BETWEEN 1900 AND 2200),
     source      text,
@@ -63,8 +63,8 @@ INSERT INTO cultuur.service (code, name, kind, price_model, index_series, renewa
 
 CREATE TABLE cultuur.framework (
     service         text PRIMARY KEY REFERENCES cultuur.service ON UPDATE CASCADE,
-    starts_on       date NOT NULL CHECK (isfinite(starts_on)),
-    ends_on         date NOT NULL CHECK (isfinite(ends_on)),
+    starts_on       date NOT NULL CHECK (pg_catalog.isfinite(starts_on)),
+    ends_on         date NOT NULL CHECK (pg_catalog.isfinite(ends_on)),
     max_extensions  integer NOT NULL DEFAULT 0 CHECK (max_extensions >= 0),
     extension_term  interval NOT NULL DEFAULT '1 year' CHECK (extension_term > interval '0'),
     CHECK (ends_on >= starts_on)
@@ -74,17 +74,17 @@ COMMENT ON TABLE cultuur.framework IS 'The consortium''s framework agreement wit
 CREATE TABLE cultuur.framework_extension (
     service     text NOT NULL REFERENCES cultuur.framework ON DELETE CASCADE ON UPDATE CASCADE,
     seq         integer NOT NULL CHECK (seq >= 1),
-    agreed_on   date NOT NULL CHECK (isfinite(agreed_on)),
-    ends_on     date NOT NULL CHECK (isfinite(ends_on)),
+    agreed_on   date NOT NULL CHECK (pg_catalog.isfinite(agreed_on)),
+    ends_on     date NOT NULL CHECK (pg_catalog.isfinite(ends_on)),
     PRIMARY KEY (service, seq)
 );
 COMMENT ON TABLE cultuur.framework_extension IS 'An extension of a framework agreement; seq is filled in, at most max_extensions, each at most extension_term long.';
 
 CREATE SEQUENCE cultuur.tariff_id_seq;
 CREATE TABLE cultuur.tariff (
-    id          integer PRIMARY KEY DEFAULT nextval('cultuur.tariff_id_seq'),
+    id          integer PRIMARY KEY DEFAULT pg_catalog.nextval('cultuur.tariff_id_seq'),
     service     text NOT NULL REFERENCES cultuur.service ON UPDATE CASCADE,
-    valid       daterange NOT NULL CHECK (NOT isempty(valid) AND NOT lower_inf(valid)),
+    valid       daterange NOT NULL CHECK (NOT pg_catalog.isempty(valid) AND NOT pg_catalog.lower_inf(valid)),
     fixed_fee   numeric(12,2) NOT NULL DEFAULT 0 CHECK (fixed_fee >= 0 AND fixed_fee < 1e10),
     tiers       cultuur.tiers NOT NULL,
     exit_rates  numeric[] NOT NULL DEFAULT '{}',
@@ -97,15 +97,21 @@ COMMENT ON COLUMN cultuur.tariff.exit_rates IS 'EUR per inhabitant by contract y
 -- Restoring a dump: pg_dump reloads the rows of these tables as they were,
 -- computed columns included.  A superuser who sets cultuur.restoring = on
 -- (e.g. PGOPTIONS='-c cultuur.restoring=on' psql -f dump.sql) makes the
--- rule triggers accept rows as recorded instead of recomputing them.
+-- rule triggers accept inserted rows as recorded instead of recomputing
+-- them; updates and deletes always go through the rules.
 CREATE FUNCTION cultuur.restoring() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'restoring' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cultuur.restoring() IS 'True while a superuser login restores a dump with cultuur.restoring = on (the login is tested, not the current user): the rule triggers then keep inserted rows exactly as dumped. Warns once per transaction while it is honoured.';
+
+CREATE FUNCTION cultuur.in_extension_script() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'in_extension_script' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cultuur.in_extension_script() IS 'True while the extension''s own install or upgrade script runs (the only time built-in service rows may change).';
+
+-- The day an entry is made, in Brussels, whatever the session's TimeZone.
+CREATE FUNCTION cultuur.today() RETURNS date
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp SET jit = off
-    AS $$
-        SELECT coalesce(current_setting('cultuur.restoring', true), '') = 'on'
-           AND (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = current_user)
-    $$;
-COMMENT ON FUNCTION cultuur.restoring() IS 'True while a superuser restores a dump with cultuur.restoring = on: the rule triggers then keep rows exactly as dumped.';
+    RETURN (pg_catalog.transaction_timestamp() AT TIME ZONE 'Europe/Brussels')::date;
+COMMENT ON FUNCTION cultuur.today() IS 'The date in Europe/Brussels at the start of the current transaction: the day an entry is made, whatever the session''s TimeZone.';
 
 -- the current end of a framework agreement, with its extensions
 CREATE FUNCTION cultuur.framework_end(service text) RETURNS date
@@ -122,14 +128,14 @@ COMMENT ON FUNCTION cultuur.framework_end(text) IS 'Current end of the framework
 
 CREATE FUNCTION cultuur.framework_extension_check() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     f   cultuur.framework;
     cur date;
     n   integer;
 BEGIN
-    IF cultuur.restoring() THEN
+    IF TG_OP = 'INSERT' AND cultuur.restoring() THEN
         RETURN NEW;
     END IF;
     -- serialise extensions of one framework: lock (and touch) its row
@@ -165,10 +171,10 @@ CREATE TRIGGER framework_extension_check BEFORE INSERT ON cultuur.framework_exte
 -- change to one would be lost by a dump and restore: refuse it.
 CREATE FUNCTION cultuur.service_builtin_guard() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 BEGIN
-    IF cultuur.restoring() OR current_setting('cultuur.upgrading', true) = 'on' THEN
+    IF cultuur.in_extension_script() THEN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
     IF TG_OP = 'DELETE' OR NEW IS DISTINCT FROM OLD THEN
@@ -186,16 +192,13 @@ COMMENT ON FUNCTION cultuur.service_builtin_guard() IS 'Trigger: built-in servic
 -- contracts already run to (F 10.1: they never outlast it).
 CREATE FUNCTION cultuur.framework_guard() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     svc      text := CASE WHEN TG_OP = 'DELETE' THEN OLD.service ELSE NEW.service END;
     new_end  date;
     worst    record;
 BEGIN
-    IF cultuur.restoring() THEN
-        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-    END IF;
     IF TG_TABLE_NAME = 'framework_extension' AND TG_OP = 'UPDATE' THEN
         RAISE EXCEPTION 'extension % of the framework agreement of service "%" cannot be changed', OLD.seq, OLD.service
             USING ERRCODE = 'CC010', HINT = 'Delete the last extension and enter it again.';

@@ -20,12 +20,12 @@
 
 CREATE SEQUENCE cultuur.contract_id_seq;
 CREATE TABLE cultuur.contract (
-    id            integer PRIMARY KEY DEFAULT nextval('cultuur.contract_id_seq'),
+    id            integer PRIMARY KEY DEFAULT pg_catalog.nextval('cultuur.contract_id_seq'),
     library_id    integer NOT NULL REFERENCES cultuur.library,
     service       text NOT NULL REFERENCES cultuur.service ON UPDATE CASCADE,
-    signed_on     date NOT NULL CHECK (isfinite(signed_on)),
-    starts_on     date NOT NULL CHECK (isfinite(starts_on)),
-    initial_end   date CHECK (isfinite(initial_end)),
+    signed_on     date NOT NULL CHECK (pg_catalog.isfinite(signed_on)),
+    starts_on     date NOT NULL CHECK (pg_catalog.isfinite(starts_on)),
+    initial_end   date CHECK (pg_catalog.isfinite(initial_end)),
     basis_pct     numeric(5,2) NOT NULL DEFAULT 100 CHECK (basis_pct > 0 AND basis_pct <= 100),
     prorata_rule  cultuur.prorata_rule NOT NULL DEFAULT 'month',
     index_from    integer CHECK (index_from BETWEEN 1900 AND 2200),
@@ -44,9 +44,11 @@ COMMENT ON COLUMN cultuur.contract.active IS 'Maintained by triggers: the days t
 CREATE TABLE cultuur.renewal (
     contract_id integer NOT NULL REFERENCES cultuur.contract ON DELETE CASCADE,
     seq         integer NOT NULL,
-    agreed_on   date NOT NULL CHECK (isfinite(agreed_on)),
+    agreed_on   date NOT NULL CHECK (pg_catalog.isfinite(agreed_on)),
     starts_on   date NOT NULL,
-    ends_on     date NOT NULL CHECK (isfinite(ends_on)),
+    ends_on     date NOT NULL CHECK (pg_catalog.isfinite(ends_on)),
+    entered_by  text NOT NULL,
+    entered_at  timestamptz NOT NULL,
     PRIMARY KEY (contract_id, seq),
     CHECK (ends_on >= starts_on)
 );
@@ -57,36 +59,42 @@ COMMENT ON TYPE cultuur.termination_reason IS 'Why a subscriber ends a contract:
 
 CREATE TABLE cultuur.termination (
     contract_id    integer PRIMARY KEY REFERENCES cultuur.contract ON DELETE CASCADE,
-    notified_on    date NOT NULL CHECK (isfinite(notified_on)),
-    requested_end  date CHECK (isfinite(requested_end)),
+    notified_on    date NOT NULL CHECK (pg_catalog.isfinite(notified_on)),
+    requested_end  date CHECK (pg_catalog.isfinite(requested_end)),
     reason         cultuur.termination_reason NOT NULL DEFAULT 'ordinary',
     effective_end  date NOT NULL,
     exit_fee       numeric(12,2) NOT NULL CHECK (exit_fee >= 0),
-    exit_fee_note  text NOT NULL
+    exit_fee_note  text NOT NULL,
+    entered_by     text NOT NULL,
+    entered_at     timestamptz NOT NULL
 );
 COMMENT ON TABLE cultuur.termination IS 'Notice to end a contract. Enter contract_id, notified_on (the sending date), optionally requested_end, and reason; the trigger fills effective_end and exit_fee, or refuses the row.';
 
 CREATE SEQUENCE cultuur.data_annex_change_id_seq;
 CREATE TABLE cultuur.data_annex_change (
-    id          integer PRIMARY KEY DEFAULT nextval('cultuur.data_annex_change_id_seq'),
+    id          integer PRIMARY KEY DEFAULT pg_catalog.nextval('cultuur.data_annex_change_id_seq'),
     service     text REFERENCES cultuur.service ON UPDATE CASCADE,
-    notified_on date NOT NULL CHECK (isfinite(notified_on)),
+    notified_on date NOT NULL CHECK (pg_catalog.isfinite(notified_on)),
     worsening   boolean NOT NULL,
-    description text NOT NULL
+    description text NOT NULL,
+    entered_by  text NOT NULL,
+    entered_at  timestamptz NOT NULL
 );
 ALTER SEQUENCE cultuur.data_annex_change_id_seq OWNED BY cultuur.data_annex_change.id;
 COMMENT ON TABLE cultuur.data_annex_change IS 'A notified change of the data-use annex (Bijlage B); service NULL means all services. worsening: it demonstrably worsens the subscriber''s position or lowers data protection.';
 
 CREATE SEQUENCE cultuur.price_change_id_seq;
 CREATE TABLE cultuur.price_change (
-    id            integer PRIMARY KEY DEFAULT nextval('cultuur.price_change_id_seq'),
+    id            integer PRIMARY KEY DEFAULT pg_catalog.nextval('cultuur.price_change_id_seq'),
     service       text NOT NULL REFERENCES cultuur.service ON UPDATE CASCADE,
-    notified_on   date NOT NULL CHECK (isfinite(notified_on)),
-    effective_on  date NOT NULL CHECK (isfinite(effective_on)),
+    notified_on   date NOT NULL CHECK (pg_catalog.isfinite(notified_on)),
+    effective_on  date NOT NULL CHECK (pg_catalog.isfinite(effective_on)),
     fixed_fee     numeric(12,2) NOT NULL DEFAULT 0 CHECK (fixed_fee >= 0 AND fixed_fee < 1e10),
     tiers         cultuur.tiers NOT NULL,
     tariff_id     integer REFERENCES cultuur.tariff,
-    note          text
+    note          text,
+    entered_by    text NOT NULL,
+    entered_at    timestamptz NOT NULL
 );
 ALTER SEQUENCE cultuur.price_change_id_seq OWNED BY cultuur.price_change.id;
 COMMENT ON TABLE cultuur.price_change IS 'A price change other than indexation (E 8.9): takes effect on 1 January, notified on or before 31 July before. The trigger splits the tariff and flags every affected contract whose price rises more than 10 % over its original price.';
@@ -381,7 +389,7 @@ COMMENT ON FUNCTION cultuur.exit_fee_quote(integer, date, cultuur.termination_re
 
 CREATE FUNCTION cultuur.contract_check() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     s        cultuur.service;
@@ -390,7 +398,7 @@ DECLARE
     max_end  date;
     stop     date;
 BEGIN
-    IF cultuur.restoring() THEN
+    IF TG_OP = 'INSERT' AND cultuur.restoring() THEN
         RETURN NEW;
     END IF;
     SELECT * INTO s FROM cultuur.service WHERE code = NEW.service;
@@ -477,7 +485,7 @@ CREATE TRIGGER contract_check BEFORE INSERT OR UPDATE ON cultuur.contract
 -- with 40001 instead of acting on a stale snapshot)
 CREATE FUNCTION cultuur.contract_lock(contract_id integer) RETURNS cultuur.contract
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     c cultuur.contract;
@@ -493,7 +501,7 @@ COMMENT ON FUNCTION cultuur.contract_lock(integer) IS 'Locks a contract row by u
 
 CREATE FUNCTION cultuur.renewal_check() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     c        cultuur.contract;
@@ -504,8 +512,8 @@ DECLARE
     max_end  date;
     fw_end   date;
 BEGIN
-    IF cultuur.restoring() THEN
-        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    IF TG_OP = 'INSERT' AND cultuur.restoring() THEN
+        RETURN NEW;
     END IF;
     IF TG_OP = 'UPDATE' THEN
         RAISE EXCEPTION 'renewal % of contract % cannot be changed', OLD.seq, OLD.contract_id
@@ -588,7 +596,7 @@ CREATE TRIGGER renewal_check BEFORE INSERT OR UPDATE OR DELETE ON cultuur.renewa
 
 CREATE FUNCTION cultuur.termination_check() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     c        cultuur.contract;
@@ -601,8 +609,8 @@ DECLARE
     given_end date;
     given_fee numeric;
 BEGIN
-    IF cultuur.restoring() THEN
-        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    IF TG_OP = 'INSERT' AND cultuur.restoring() THEN
+        RETURN NEW;
     END IF;
     IF TG_OP = 'UPDATE' THEN
         RAISE EXCEPTION 'the termination of contract % cannot be changed', OLD.contract_id
@@ -704,10 +712,10 @@ CREATE TRIGGER termination_check BEFORE INSERT OR UPDATE OR DELETE ON cultuur.te
 -- after a renewal or termination (or its deletion) recompute contract.active
 CREATE FUNCTION cultuur.contract_refresh() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 BEGIN
-    IF cultuur.restoring() THEN
+    IF TG_OP = 'INSERT' AND cultuur.restoring() THEN
         RETURN NULL;
     END IF;
     UPDATE cultuur.contract SET active = active
@@ -723,15 +731,15 @@ CREATE TRIGGER termination_refresh AFTER INSERT OR DELETE ON cultuur.termination
 
 CREATE FUNCTION cultuur.price_change_check() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     t        cultuur.tariff;
     latest   date;
     next_jan date;
 BEGIN
-    IF cultuur.restoring() THEN
-        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    IF TG_OP = 'INSERT' AND cultuur.restoring() THEN
+        RETURN NEW;
     END IF;
     IF TG_OP <> 'INSERT' THEN
         RAISE EXCEPTION 'price change % cannot be changed or deleted', OLD.id
@@ -800,11 +808,11 @@ CREATE TRIGGER price_change_check BEFORE INSERT OR UPDATE OR DELETE ON cultuur.p
 CREATE VIEW cultuur.price_increase_flag AS
 SELECT pc.id AS price_change_id, c.id AS contract_id, pc.notified_on, pc.effective_on,
        x.original_amount, x.new_amount,
-       round((x.new_amount / x.original_amount - 1) * 100, 2) AS increase_pct
+       pg_catalog.round((x.new_amount / x.original_amount - 1) * 100, 2) AS increase_pct
   FROM cultuur.price_change pc
   JOIN cultuur.contract c ON c.service = pc.service
                          AND c.starts_on < pc.effective_on
-                         AND coalesce(upper(c.active), 'infinity') > pc.notified_on
+                         AND coalesce(pg_catalog.upper(c.active), 'infinity') > pc.notified_on
   JOIN cultuur.service s ON s.code = c.service
   JOIN cultuur.tariff o ON o.service = c.service AND o.valid @> c.starts_on
   JOIN cultuur.tariff n ON n.id = pc.tariff_id
@@ -814,13 +822,13 @@ SELECT pc.id AS price_change_id, c.id AS contract_id, pc.notified_on, pc.effecti
                           AND p.year <= extract(year FROM pc.effective_on)::integer - 1
                         ORDER BY p.year DESC LIMIT 1), 0) * c.basis_pct * 0.01 AS basis) b
   CROSS JOIN LATERAL (
-      SELECT coalesce(sum((SELECT p.inhabitants FROM cultuur.population p
+      SELECT coalesce(pg_catalog.sum((SELECT p.inhabitants FROM cultuur.population p
                             WHERE p.library_id = c2.library_id
                               AND p.year <= extract(year FROM pc.effective_on)::integer - 1
                             ORDER BY p.year DESC LIMIT 1)), 0) AS volume
         FROM cultuur.contract c2
        WHERE c2.service = c.service AND c2.starts_on < pc.effective_on
-         AND coalesce(upper(c2.active), 'infinity') > pc.notified_on) v
+         AND coalesce(pg_catalog.upper(c2.active), 'infinity') > pc.notified_on) v
   CROSS JOIN LATERAL (
       SELECT CASE WHEN s.price_model = 'per_user' THEN cultuur.tier_price(o.tiers, 0)
                   ELSE o.fixed_fee + cultuur.volume_charge(o.tiers, b.basis, v.volume) END AS original_amount,

@@ -34,7 +34,7 @@ CREATE FUNCTION cultuur.fee_detail(from_year integer, to_year integer)
     -- the planner's estimates (1000 years per contract) cross jit_above_cost
     -- even for a handful of contracts, and JIT compilation then costs ~2 s
     -- per call where the query itself takes milliseconds
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 WITH cy AS (
     -- every calendar year in which a contract is in force

@@ -14,7 +14,7 @@ CREATE TABLE cultuur.usage_event (
     member_ref  text NOT NULL CHECK (member_ref ~ '^[0-9a-f]{16,64}$'),
     service     text NOT NULL REFERENCES cultuur.service ON UPDATE CASCADE,
     action      cultuur.usage_action NOT NULL,
-    occurred_at timestamptz NOT NULL CHECK (isfinite(occurred_at)),
+    occurred_at timestamptz NOT NULL CHECK (pg_catalog.isfinite(occurred_at)),
     CHECK (action = 'login' OR (action = 'film_started') = (service LIKE 'film-%'))
 );
 CREATE INDEX usage_event_occurred_at ON cultuur.usage_event USING brin (occurred_at);
@@ -50,12 +50,12 @@ COMMENT ON TABLE cultuur.consortium_usage IS 'Unique users per lot and month ove
 -- the calendar month of an instant in Europe/Brussels, whatever TimeZone is
 CREATE FUNCTION cultuur.brussels_month(at timestamptz) RETURNS date
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN date_trunc('month', at AT TIME ZONE 'Europe/Brussels')::date;
+    RETURN pg_catalog.date_trunc('month', at AT TIME ZONE 'Europe/Brussels')::date;
 COMMENT ON FUNCTION cultuur.brussels_month(timestamptz) IS 'First day of the calendar month that contains an instant in Europe/Brussels local time (SPEC 8): 2023-01-31 23:30 UTC is February.';
 
 CREATE FUNCTION cultuur.usage_count() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 BEGIN
     IF cultuur.restoring() THEN
@@ -99,7 +99,7 @@ CREATE TRIGGER usage_count AFTER INSERT ON cultuur.usage_event
 
 CREATE FUNCTION cultuur.usage_immutable() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 BEGIN
     RAISE EXCEPTION 'usage events cannot be changed'
@@ -119,11 +119,13 @@ UPDATE cultuur.service SET reach_pct = 0.18 WHERE code = 'film-1B';
 
 CREATE TABLE cultuur.reach_hold (
     contract_id integer NOT NULL REFERENCES cultuur.contract ON DELETE CASCADE,
-    starts_on   date NOT NULL CHECK (starts_on = date_trunc('month', starts_on)::date),
+    starts_on   date NOT NULL CHECK (starts_on = pg_catalog.date_trunc('month', starts_on)::date),
     ends_on     date NOT NULL,
     year        integer GENERATED ALWAYS AS (extract(year FROM starts_on)::integer) STORED,
+    entered_by  text NOT NULL,
+    entered_at  timestamptz NOT NULL,
     PRIMARY KEY (contract_id, year),
-    CHECK (ends_on = make_date(extract(year FROM starts_on)::integer, 12, 31))
+    CHECK (ends_on = pg_catalog.make_date(extract(year FROM starts_on)::integer, 12, 31))
 );
 COMMENT ON TABLE cultuur.reach_hold IS 'Lot 1B order on hold (F 8.6): from the first of a month until 31 December of that year, once the year''s unique users reached the reach cap; nothing is billed while it holds.';
 CREATE FUNCTION cultuur.reach_cap_status(year integer)
@@ -161,7 +163,7 @@ COMMENT ON FUNCTION cultuur.reach_cap_status(integer) IS 'Per lot 1B contract an
 
 CREATE FUNCTION cultuur.reach_hold_check() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     c     cultuur.contract;
@@ -169,7 +171,7 @@ DECLARE
     y     integer;
     used  bigint;
 BEGIN
-    IF cultuur.restoring() THEN
+    IF TG_OP = 'INSERT' AND cultuur.restoring() THEN
         RETURN NEW;
     END IF;
     IF TG_OP = 'UPDATE' THEN

@@ -11,7 +11,7 @@ COMMENT ON TABLE cultuur.invoice_counter IS 'Last invoice number used per year; 
 
 CREATE SEQUENCE cultuur.invoice_id_seq;
 CREATE TABLE cultuur.invoice (
-    id          integer PRIMARY KEY DEFAULT nextval('cultuur.invoice_id_seq'),
+    id          integer PRIMARY KEY DEFAULT pg_catalog.nextval('cultuur.invoice_id_seq'),
     number      text NOT NULL UNIQUE,
     year        integer NOT NULL,
     seq         integer NOT NULL CHECK (seq >= 1),
@@ -19,16 +19,17 @@ CREATE TABLE cultuur.invoice (
     contract_id integer NOT NULL REFERENCES cultuur.contract,
     kind        text NOT NULL CHECK (kind IN ('ebooks_year', 'film_quarter', 'credit_note')),
     period      daterange NOT NULL,
-    issued_on   date NOT NULL CHECK (isfinite(issued_on)),
+    issued_on   date NOT NULL CHECK (pg_catalog.isfinite(issued_on)),
     due_on      date NOT NULL,
     total       numeric(12,2) NOT NULL,
     credit_for  integer REFERENCES cultuur.invoice,
     reason      text,
     UNIQUE (year, seq),
-    CHECK (number = year || '/' || lpad(seq::text, 6, '0')),
+    CHECK (number = year::text || '/' || pg_catalog.lpad(seq::text, 6, '0')),
     CHECK (due_on = issued_on + 30),
     CHECK ((kind = 'credit_note') = (credit_for IS NOT NULL)),
-    CHECK (kind <> 'credit_note' OR total <= 0)
+    CHECK (kind <> 'credit_note' OR total <= 0),
+    CHECK (kind = 'credit_note' OR total >= 0)
 );
 ALTER SEQUENCE cultuur.invoice_id_seq OWNED BY cultuur.invoice.id;
 CREATE UNIQUE INDEX invoice_once ON cultuur.invoice (contract_id, kind, period)
@@ -59,14 +60,11 @@ COMMENT ON FUNCTION cultuur.xid_is_current(xid) IS 'True when a transaction id i
 
 CREATE FUNCTION cultuur.invoice_immutable() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     inv_id   integer;
 BEGIN
-    IF cultuur.restoring() THEN
-        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-    END IF;
     -- one field per table: a CASE over both would look up OLD.invoice_id
     -- in an invoice row (and OLD.id in a line) and fail with 42703
     IF TG_TABLE_NAME = 'invoice' THEN
@@ -90,7 +88,7 @@ CREATE TRIGGER invoice_line_immutable BEFORE UPDATE OR DELETE ON cultuur.invoice
 -- check per statement (an invoicing run writes thousands of lines at once).
 CREATE FUNCTION cultuur.invoice_line_added() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     bad integer;
@@ -116,7 +114,7 @@ CREATE TRIGGER invoice_line_added AFTER INSERT ON cultuur.invoice_line
 -- the next gapless number of a year; the row lock serialises invoicing runs
 CREATE FUNCTION cultuur.next_invoice_seq(year integer) RETURNS integer
     LANGUAGE sql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
         INSERT INTO cultuur.invoice_counter AS c (year, last_seq) VALUES ($1, 1)
         ON CONFLICT (year) DO UPDATE SET last_seq = c.last_seq + 1
@@ -128,7 +126,7 @@ CREATE FUNCTION cultuur.issue_invoice(contract_id integer, kind text, period dat
         issued_on date, total numeric, credit_for integer DEFAULT NULL, reason text DEFAULT NULL)
     RETURNS cultuur.invoice
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     inv cultuur.invoice;
@@ -185,7 +183,7 @@ CREATE FUNCTION cultuur.invoice_preview(contract_id integer, kind text, period d
                    base_amount numeric, base_index numeric, new_index numeric,
                    share text, amount numeric)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     c     cultuur.contract;
@@ -280,10 +278,18 @@ END;
 $$;
 COMMENT ON FUNCTION cultuur.invoice_preview(integer, text, daterange) IS 'The lines an invoice for a contract and period would have, with every factor: per inhabitant, the yearly fee (or a quarter of it) pro rata; per user, each month''s unique users at that month''s consortium tier price (0 while on hold).';
 
+-- Locks that serialise the engine's own runs.  No role has any privilege
+-- on this table, so no session but the engine's can take these locks.
+CREATE TABLE cultuur.engine_lock (
+    name    text PRIMARY KEY
+);
+INSERT INTO cultuur.engine_lock (name) VALUES ('invoicing');
+COMMENT ON TABLE cultuur.engine_lock IS 'Rows the engine locks to serialise its runs (invoicing); shipped with the extension, readable and writable by no role.';
+
 CREATE FUNCTION cultuur.run_invoicing(on_date date)
     RETURNS SETOF cultuur.invoice
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     due       record;
@@ -306,7 +312,9 @@ BEGIN
     -- serialise invoicing runs: a concurrent run waits here and then sees
     -- (READ COMMITTED) what the first issued; under REPEATABLE READ it fails
     -- on the invoice counter instead of issuing anything twice
-    PERFORM pg_advisory_xact_lock(hashtext('cultuur.run_invoicing'));
+    -- (a row of a table that no role can read or lock, unlike an advisory
+    -- lock, which any session could take and hold to block invoicing)
+    PERFORM 1 FROM cultuur.engine_lock WHERE name = 'invoicing' FOR UPDATE;
 
     -- 1. the lines of every due invoice, from one preview each; an invoice
     --    whose factors are not known yet (population, index) is skipped
@@ -415,7 +423,7 @@ CREATE FUNCTION cultuur.credit_note(invoice_id integer, issued_on date, reason t
         amount numeric DEFAULT NULL)
     RETURNS cultuur.invoice
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     orig     cultuur.invoice;
@@ -454,7 +462,8 @@ BEGIN
     VALUES (cn.id, 1, format('Credit on invoice %s: %s', orig.number, reason), 1, -amt);
     -- a credit note that settles the invoice ends its suspensions, as the
     -- payment that settles it does (payment_lifts)
-    UPDATE cultuur.suspension s SET lifted_on = greatest($2, s.starts_on)
+    UPDATE cultuur.suspension s SET lifted_on = greatest($2, s.starts_on),
+           lifted_by = session_user, lift_reason = format('credit note %s settled the invoice', cn.number)
      WHERE s.invoice_id = orig.id AND s.lifted_on IS NULL
        AND (SELECT b.outstanding FROM cultuur.invoice_balance b WHERE b.invoice_id = orig.id) <= 0;
     RETURN cn;
@@ -466,31 +475,40 @@ COMMENT ON FUNCTION cultuur.credit_note(integer, date, text, numeric) IS 'Issues
 
 CREATE SEQUENCE cultuur.payment_id_seq;
 CREATE TABLE cultuur.payment (
-    id          integer PRIMARY KEY DEFAULT nextval('cultuur.payment_id_seq'),
+    id          integer PRIMARY KEY DEFAULT pg_catalog.nextval('cultuur.payment_id_seq'),
     invoice_id  integer NOT NULL REFERENCES cultuur.invoice,
-    paid_on     date NOT NULL CHECK (isfinite(paid_on)),
-    amount      numeric(12,2) NOT NULL CHECK (amount > 0)
+    paid_on     date NOT NULL CHECK (pg_catalog.isfinite(paid_on)),
+    amount      numeric(12,2) NOT NULL CHECK (amount > 0),
+    entered_by  text NOT NULL,
+    entered_at  timestamptz NOT NULL
 );
 ALTER SEQUENCE cultuur.payment_id_seq OWNED BY cultuur.payment.id;
 COMMENT ON TABLE cultuur.payment IS 'A payment against an invoice. Paying an invoice in full lifts the suspensions it caused.';
 
 CREATE TABLE cultuur.formal_notice (
     invoice_id  integer NOT NULL REFERENCES cultuur.invoice,
-    sent_on     date NOT NULL CHECK (isfinite(sent_on)),
+    sent_on     date NOT NULL CHECK (pg_catalog.isfinite(sent_on)),
+    entered_by  text NOT NULL,
+    entered_at  timestamptz NOT NULL,
     PRIMARY KEY (invoice_id, sent_on)
 );
 COMMENT ON TABLE cultuur.formal_notice IS 'A formal notice (ingebrekestelling) for an overdue invoice (E 8.7, F 8.4).';
 
 CREATE SEQUENCE cultuur.suspension_id_seq;
 CREATE TABLE cultuur.suspension (
-    id          integer PRIMARY KEY DEFAULT nextval('cultuur.suspension_id_seq'),
+    id          integer PRIMARY KEY DEFAULT pg_catalog.nextval('cultuur.suspension_id_seq'),
     invoice_id  integer NOT NULL REFERENCES cultuur.invoice,
-    starts_on   date NOT NULL CHECK (isfinite(starts_on)),
-    lifted_on   date CHECK (lifted_on >= starts_on)
+    starts_on   date NOT NULL CHECK (pg_catalog.isfinite(starts_on)),
+    lifted_on   date CHECK (pg_catalog.isfinite(lifted_on) AND lifted_on >= starts_on),
+    lifted_by   text,
+    lift_reason text,
+    entered_by  text NOT NULL,
+    entered_at  timestamptz NOT NULL,
+    CHECK ((lifted_on IS NULL) = (lifted_by IS NULL) AND (lifted_on IS NULL) = (lift_reason IS NULL))
 );
 ALTER SEQUENCE cultuur.suspension_id_seq OWNED BY cultuur.suspension.id;
 CREATE UNIQUE INDEX suspension_open ON cultuur.suspension (invoice_id) WHERE lifted_on IS NULL;
-COMMENT ON TABLE cultuur.suspension IS 'Service suspended for an unpaid invoice: allowed when it is more than 30 days overdue and a formal notice was sent; lifted on payment.';
+COMMENT ON TABLE cultuur.suspension IS 'Service suspended for an unpaid invoice: allowed when it is more than 30 days overdue and a formal notice was sent. It ends only when a payment or credit note settles the invoice, or by finance''s recorded decision (cultuur.lift_suspension); lifted_by and lift_reason say which.';
 
 CREATE VIEW cultuur.invoice_balance AS
 SELECT i.id AS invoice_id, i.number, i.library_id, i.contract_id, i.kind, i.period,
@@ -499,9 +517,9 @@ SELECT i.id AS invoice_id, i.number, i.library_id, i.contract_id, i.kind, i.peri
        coalesce(cn.credited, 0.00) AS credited,
        i.total - coalesce(p.paid, 0.00) - coalesce(cn.credited, 0.00) AS outstanding
   FROM cultuur.invoice i
-  LEFT JOIN (SELECT invoice_id, sum(amount) AS paid FROM cultuur.payment GROUP BY invoice_id) p
+  LEFT JOIN (SELECT invoice_id, pg_catalog.sum(amount) AS paid FROM cultuur.payment GROUP BY invoice_id) p
          ON p.invoice_id = i.id
-  LEFT JOIN (SELECT credit_for, -sum(total) AS credited FROM cultuur.invoice
+  LEFT JOIN (SELECT credit_for, -pg_catalog.sum(total) AS credited FROM cultuur.invoice
               WHERE credit_for IS NOT NULL GROUP BY credit_for) cn
          ON cn.credit_for = i.id
  WHERE i.kind <> 'credit_note';
@@ -543,13 +561,13 @@ COMMENT ON FUNCTION cultuur.overdue(date) IS 'Invoices unpaid after their due da
 
 CREATE FUNCTION cultuur.payment_rules() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     b   record;
     inv cultuur.invoice;
 BEGIN
-    IF cultuur.restoring() THEN
+    IF TG_OP = 'INSERT' AND cultuur.restoring() THEN
         RETURN NEW;
     END IF;
     IF TG_OP <> 'INSERT' THEN
@@ -593,6 +611,8 @@ BEGIN
                                     inv.due_on + 31);
         END IF;
         NEW.lifted_on := NULL;
+        NEW.lifted_by := NULL;
+        NEW.lift_reason := NULL;
     END IF;
     RETURN NEW;
 END;
@@ -607,7 +627,7 @@ CREATE TRIGGER suspension_rules BEFORE INSERT ON cultuur.suspension
 
 CREATE FUNCTION cultuur.payment_lifts() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 BEGIN
     IF cultuur.restoring() THEN
@@ -615,7 +635,8 @@ BEGIN
     END IF;
     -- a payment made before the suspension started (its statement booked
     -- later) ends it on the day it started, not before (lifted_on >= starts_on)
-    UPDATE cultuur.suspension s SET lifted_on = greatest(NEW.paid_on, s.starts_on)
+    UPDATE cultuur.suspension s SET lifted_on = greatest(NEW.paid_on, s.starts_on),
+           lifted_by = session_user, lift_reason = format('payment %s settled the invoice', NEW.id)
      WHERE s.invoice_id = NEW.invoice_id AND s.lifted_on IS NULL
        AND (SELECT b.outstanding FROM cultuur.invoice_balance b WHERE b.invoice_id = NEW.invoice_id) <= 0;
     RETURN NULL;
@@ -624,6 +645,53 @@ $$;
 COMMENT ON FUNCTION cultuur.payment_lifts() IS 'Trigger: a payment that settles an invoice lifts its open suspensions on the payment date.';
 CREATE TRIGGER payment_lifts AFTER INSERT ON cultuur.payment
     FOR EACH ROW EXECUTE FUNCTION cultuur.payment_lifts();
+
+-- Finance may end a suspension before the invoice is settled (a payment
+-- plan, a disputed amount): an explicit decision, recorded with who took
+-- it and why.  Nobody can update a suspension directly.
+CREATE FUNCTION cultuur.lift_suspension(suspension_id integer, lifted_on date, reason text)
+    RETURNS cultuur.suspension
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    susp  cultuur.suspension;
+BEGIN
+    IF lifted_on IS NULL OR NOT isfinite(lifted_on) THEN
+        RAISE EXCEPTION 'lift_suspension: lifted_on must be a finite date, not %', coalesce(lifted_on::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF reason IS NULL OR btrim(reason) = '' THEN
+        RAISE EXCEPTION 'lift_suspension: a reason is required'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Say why the suspension ends before the invoice is paid (it is kept with the suspension).';
+    END IF;
+    -- the invoice row first, as payments and credit notes lock it
+    PERFORM 1 FROM cultuur.invoice i
+     WHERE i.id = (SELECT s.invoice_id FROM cultuur.suspension s WHERE s.id = $1) FOR UPDATE;
+    SELECT * INTO susp FROM cultuur.suspension s WHERE s.id = $1 FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'lift_suspension: suspension % does not exist', $1
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF susp.lifted_on IS NOT NULL THEN
+        RAISE EXCEPTION 'suspension % was lifted already on % (%)', $1, susp.lifted_on, susp.lift_reason
+            USING ERRCODE = 'CC012';
+    END IF;
+    IF $2 < susp.starts_on OR $2 > cultuur.today() THEN
+        RAISE EXCEPTION 'suspension % cannot be lifted on %', $1, $2
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('It started on %s; today is %s.', susp.starts_on, cultuur.today()),
+                  HINT = format('Lift it on a day from %s to %s.', susp.starts_on, cultuur.today());
+    END IF;
+    UPDATE cultuur.suspension s
+       SET lifted_on = $2, lifted_by = session_user, lift_reason = btrim($3)
+     WHERE s.id = $1
+    RETURNING * INTO susp;
+    RETURN susp;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.lift_suspension(integer, date, text) IS 'Finance''s decision to end a suspension before its invoice is settled: lifted on a day from its start to today, with a reason; records who lifted it. (A payment or credit note that settles the invoice lifts it by itself.)';
 
 -- ---- budget ----
 
@@ -653,7 +721,7 @@ CREATE FUNCTION cultuur.budget_projection(from_year integer, to_year integer)
                    contract_id integer, invoiced numeric, projected numeric,
                    source text)
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 WITH years AS (
     SELECT c.id AS contract_id, c.library_id, c.service, c.active, c.starts_on, c.basis_pct,
@@ -784,7 +852,7 @@ COMMENT ON FUNCTION cultuur.budget_variance(integer, integer) IS 'Per municipali
 
 CREATE SEQUENCE cultuur.quoted_amount_id_seq;
 CREATE TABLE cultuur.quoted_amount (
-    id          integer PRIMARY KEY DEFAULT nextval('cultuur.quoted_amount_id_seq'),
+    id          integer PRIMARY KEY DEFAULT pg_catalog.nextval('cultuur.quoted_amount_id_seq'),
     contract_id integer NOT NULL REFERENCES cultuur.contract,
     year        integer NOT NULL CHECK (year BETWEEN 1900 AND 2200),
     what        text NOT NULL CHECK (what IN ('yearly_amount', 'fee', 'invoiced')),
@@ -798,11 +866,11 @@ CREATE VIEW cultuur.reconciliation AS
 SELECT q.id, q.contract_id, c.service, q.year, q.what, q.source, q.quoted,
        CASE q.what WHEN 'yearly_amount' THEN f.yearly_amount
                    WHEN 'fee' THEN f.fee
-                   ELSE (SELECT sum(i.total) FROM cultuur.invoice i
+                   ELSE (SELECT pg_catalog.sum(i.total) FROM cultuur.invoice i
                           WHERE i.contract_id = q.contract_id AND extract(year FROM lower(i.period)) = q.year) END AS computed,
        q.quoted - CASE q.what WHEN 'yearly_amount' THEN f.yearly_amount
                               WHEN 'fee' THEN f.fee
-                              ELSE (SELECT sum(i.total) FROM cultuur.invoice i
+                              ELSE (SELECT pg_catalog.sum(i.total) FROM cultuur.invoice i
                                      WHERE i.contract_id = q.contract_id AND extract(year FROM lower(i.period)) = q.year) END AS difference
   FROM cultuur.quoted_amount q
   JOIN cultuur.contract c ON c.id = q.contract_id

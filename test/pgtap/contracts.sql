@@ -299,8 +299,10 @@ SELECT is_empty($$
                       AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
       JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'cultuur'
      WHERE c.relkind IN ('r', 'p', 'S')
-       AND NOT c.oid = ANY (e.extconfig)$$,
-    'every table and sequence of the extension is registered with pg_extension_config_dump');
+       AND NOT c.oid = ANY (e.extconfig)
+       -- the engine's lock rows are the extension's own, recreated by it
+       AND c.oid <> 'cultuur.engine_lock'::regclass$$,
+    'every table and sequence of the extension but engine_lock is registered with pg_extension_config_dump');
 SELECT ok((SELECT ('cultuur.' || t)::regclass = ANY (extconfig) FROM pg_extension WHERE extname = 'cultuur'),
           format('cultuur.%s is registered with pg_extension_config_dump', t))
   FROM unnest(ARRAY['library', 'library_id_seq', 'population', 'price_index', 'service',

@@ -1,0 +1,188 @@
+-- ---------------------------------------------------------------------
+-- Facts that issued invoices used are never changed in place (E 8.9 for
+-- prices; an issued invoice is never changed, corrections are credit
+-- notes).  A tariff, a population count, an index value or a contract
+-- column that an issued invoice (or a recorded exit fee) was computed
+-- from cannot be updated or deleted: the refusal names the invoice and
+-- says what to do instead.  Facts nothing was billed from yet stay free
+-- to correct.
+--
+-- Project SQLSTATE CC010 (recorded facts cannot be changed).
+-- ---------------------------------------------------------------------
+
+-- the one refusal all these guards share
+CREATE FUNCTION cultuur.refuse_invoiced_change(what text, invoice_id integer, hint text)
+    RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    IF invoice_id IS NOT NULL THEN
+        RAISE EXCEPTION '% cannot be changed or deleted: issued invoice % was computed from it', what,
+                (SELECT i.number FROM cultuur.invoice i WHERE i.id = $2)
+            USING ERRCODE = 'CC010',
+                  DETAIL = 'An issued invoice is never changed, so neither are the facts it was computed from.',
+                  HINT = hint;
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.refuse_invoiced_change(text, integer, text) IS 'Raises CC010 naming the issued invoice that used a fact (when invoice_id is not NULL), with a hint saying what to do instead.';
+
+CREATE FUNCTION cultuur.tariff_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    changed daterange;      -- the days whose price this change alters
+    inv     integer;
+    term    integer;
+BEGIN
+    IF TG_OP = 'DELETE'
+       OR (NEW.service, NEW.fixed_fee, lower(NEW.valid)) IS DISTINCT FROM (OLD.service, OLD.fixed_fee, lower(OLD.valid))
+       OR NOT (NEW.tiers OPERATOR(cultuur.=) OLD.tiers) THEN
+        changed := OLD.valid;
+    ELSIF upper_inf(OLD.valid) AND NOT upper_inf(NEW.valid) OR upper(NEW.valid) < upper(OLD.valid) THEN
+        -- shortened (a price change splits it): only the days it loses
+        changed := daterange(upper(NEW.valid), upper(OLD.valid));
+    ELSE
+        changed := 'empty';
+    END IF;
+    SELECT i.id INTO inv
+      FROM cultuur.invoice i JOIN cultuur.contract c ON c.id = i.contract_id
+     WHERE c.service = OLD.service AND i.kind <> 'credit_note' AND i.period && changed
+     ORDER BY i.id LIMIT 1;
+    PERFORM cultuur.refuse_invoiced_change(format('tariff %s of service "%s"', OLD.id, OLD.service), inv,
+        'Record a price change for a coming 1 January (cultuur.price_change, E 8.9); correct an issued invoice with a credit note (cultuur.credit_note).');
+    -- the exit-fee rates of contracts that started under it
+    IF TG_OP = 'DELETE' OR NEW.exit_rates IS DISTINCT FROM OLD.exit_rates THEN
+        SELECT t.contract_id INTO term
+          FROM cultuur.termination t JOIN cultuur.contract c ON c.id = t.contract_id
+         WHERE c.service = OLD.service AND OLD.valid @> c.starts_on AND t.exit_fee > 0
+         ORDER BY t.contract_id LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'the exit-fee rates of tariff % of service "%" cannot be changed: the termination of contract % charged an exit fee from them',
+                    OLD.id, OLD.service, term
+                USING ERRCODE = 'CC010',
+                      HINT = 'Rates for contracts that start later belong in a new tariff (cultuur.price_change).';
+        END IF;
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.tariff_guard() IS 'Trigger: a tariff row cannot be changed or deleted for days that an issued invoice billed (CC010, naming the invoice), nor its exit-fee rates once a termination charged an exit fee from them; prices change through cultuur.price_change.';
+CREATE TRIGGER tariff_guard BEFORE UPDATE OR DELETE ON cultuur.tariff
+    FOR EACH ROW EXECUTE FUNCTION cultuur.tariff_guard();
+
+CREATE FUNCTION cultuur.population_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    -- the count of 1 January Y is the basis of the fees of year Y + 1 (E 8.1)
+    billed  daterange := daterange(make_date(OLD.year + 1, 1, 1), make_date(OLD.year + 2, 1, 1));
+    inv     integer;
+    term    integer;
+BEGIN
+    -- its library's per-inhabitant invoices of that year, and those of
+    -- every library whose consortium tier volume it was part of
+    SELECT i.id INTO inv
+      FROM cultuur.invoice i
+      JOIN cultuur.contract c ON c.id = i.contract_id
+      JOIN cultuur.service s ON s.code = c.service AND s.price_model = 'per_inhabitant'
+     WHERE i.kind <> 'credit_note' AND i.period && billed
+       AND (c.library_id = OLD.library_id
+            OR EXISTS (SELECT 1 FROM cultuur.contract o
+                        WHERE o.library_id = OLD.library_id AND o.service = c.service
+                          AND o.active && billed))
+     ORDER BY i.id LIMIT 1;
+    PERFORM cultuur.refuse_invoiced_change(
+        format('the population of library %s on 1 January %s', OLD.library_id, OLD.year), inv,
+        'A corrected count is corrected on the invoices with a credit note (cultuur.credit_note); counts of later years can still be entered.');
+    -- an exit fee computed from it: the latest count on or before the exit year
+    SELECT t.contract_id INTO term
+      FROM cultuur.termination t JOIN cultuur.contract c ON c.id = t.contract_id
+     WHERE c.library_id = OLD.library_id AND t.exit_fee > 0
+       AND OLD.year = (SELECT max(p.year) FROM cultuur.population p
+                        WHERE p.library_id = OLD.library_id
+                          AND p.year <= extract(year FROM t.effective_end))
+     ORDER BY t.contract_id LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'the population of library % on 1 January % cannot be changed or deleted: the exit fee of contract % was computed from it',
+                OLD.library_id, OLD.year, term
+            USING ERRCODE = 'CC010',
+                  HINT = 'Delete and re-enter the termination to recompute its exit fee first.';
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.population_guard() IS 'Trigger: a count of inhabitants cannot be changed or deleted once an issued invoice (its library''s, or one whose consortium tier volume included it) or a recorded exit fee was computed from it (CC010).';
+CREATE TRIGGER population_guard BEFORE UPDATE OR DELETE ON cultuur.population
+    FOR EACH ROW EXECUTE FUNCTION cultuur.population_guard();
+
+CREATE FUNCTION cultuur.price_index_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    y     integer := extract(year FROM OLD.month);
+    inv   integer;
+    term  integer;
+BEGIN
+    -- fees index with the January values on base 2013 (E 8.8, F 8.5): the
+    -- January of the start year (base) and of the billed year
+    IF OLD.base <> 2013 OR extract(month FROM OLD.month) <> 1 THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    SELECT i.id INTO inv
+      FROM cultuur.invoice i
+      JOIN cultuur.contract c ON c.id = i.contract_id
+      JOIN cultuur.service s ON s.code = c.service AND s.index_series = OLD.series
+     WHERE i.kind <> 'credit_note'
+       AND (extract(year FROM lower(i.period)) = y OR extract(year FROM c.starts_on) = y)
+       AND EXISTS (SELECT 1 FROM cultuur.invoice_line l
+                    WHERE l.invoice_id = i.id AND l.new_index IS NOT NULL)
+     ORDER BY i.id LIMIT 1;
+    PERFORM cultuur.refuse_invoiced_change(
+        format('the %s index of %s (base %s)', OLD.series, to_char(OLD.month, 'YYYY-MM'), OLD.base), inv,
+        'Published index values are final; a correction of an invoice is a credit note (cultuur.credit_note).');
+    SELECT t.contract_id INTO term
+      FROM cultuur.termination t
+      JOIN cultuur.contract c ON c.id = t.contract_id
+      JOIN cultuur.service s ON s.code = c.service AND s.index_series = OLD.series
+     WHERE t.exit_fee > 0 AND t.exit_fee_note LIKE '%; indexed %'
+       AND (extract(year FROM c.starts_on) = y OR extract(year FROM t.effective_end) = y)
+     ORDER BY t.contract_id LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'the % index of % cannot be changed or deleted: the exit fee of contract % was indexed with it',
+                OLD.series, to_char(OLD.month, 'YYYY-MM'), term
+            USING ERRCODE = 'CC010',
+                  HINT = 'Published index values are final.';
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.price_index_guard() IS 'Trigger: a January index value on base 2013 cannot be changed or deleted once an issued invoice or a recorded exit fee was indexed with it (CC010).';
+CREATE TRIGGER price_index_guard BEFORE UPDATE OR DELETE ON cultuur.price_index
+    FOR EACH ROW EXECUTE FUNCTION cultuur.price_index_guard();
+
+CREATE FUNCTION cultuur.contract_invoiced_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    PERFORM cultuur.refuse_invoiced_change(
+        format('the library, service, dates, basis share, pro-rata rule or indexation of contract %s', OLD.id),
+        (SELECT min(i.id) FROM cultuur.invoice i WHERE i.contract_id = OLD.id AND i.kind <> 'credit_note'),
+        'Credit the invoices (cultuur.credit_note) and end the contract with a termination, or enter a new contract from a later date.');
+    RETURN NEW;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.contract_invoiced_guard() IS 'Trigger: the columns a contract''s fee depends on cannot change once it has an issued invoice (CC010).';
+CREATE TRIGGER contract_invoiced_guard BEFORE UPDATE ON cultuur.contract
+    FOR EACH ROW
+    WHEN ((OLD.library_id, OLD.service, OLD.signed_on, OLD.starts_on, OLD.initial_end,
+           OLD.basis_pct, OLD.prorata_rule, OLD.index_from)
+          IS DISTINCT FROM
+          (NEW.library_id, NEW.service, NEW.signed_on, NEW.starts_on, NEW.initial_end,
+           NEW.basis_pct, NEW.prorata_rule, NEW.index_from))
+    EXECUTE FUNCTION cultuur.contract_invoiced_guard();

@@ -1,0 +1,104 @@
+-- ---------------------------------------------------------------------
+-- The books as a record: who entered each notice, termination, renewal,
+-- payment, formal notice, suspension and hold, and when, filled in by the
+-- database; no notice dated after the day it is entered; and no table
+-- emptied in bulk.
+--
+-- Project SQLSTATEs:
+--   CC010 recorded facts cannot be changed (here: TRUNCATE)
+--   CC013 an entry dated after the day it is entered
+-- ---------------------------------------------------------------------
+
+-- entered_by and entered_at come from the database, never from the client:
+-- whatever the row carries is replaced by the session's login and the
+-- transaction's start.  TG_ARGV[0], when given, names the column with the
+-- date the entry claims (a notice's sending date, a payment's date): it may
+-- not lie after the day of entry (in Brussels).  A dump being restored
+-- keeps its rows as they were.
+CREATE FUNCTION cultuur.entry_stamp() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    claimed date;
+BEGIN
+    IF cultuur.restoring() THEN
+        RETURN NEW;
+    END IF;
+    IF TG_NARGS > 0 THEN
+        claimed := (to_jsonb(NEW) ->> TG_ARGV[0])::date;
+        IF claimed > cultuur.today() THEN
+            RAISE EXCEPTION '%: % % is after the day it is entered (%)', TG_TABLE_NAME, TG_ARGV[0], claimed, cultuur.today()
+                USING ERRCODE = 'CC013',
+                      DETAIL = 'An entry records what happened; it cannot be dated in the future.',
+                      HINT = format('Enter it on or after %s.', claimed);
+        END IF;
+    END IF;
+    NEW.entered_by := session_user;
+    NEW.entered_at := transaction_timestamp();
+    RETURN NEW;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.entry_stamp() IS 'Trigger: fills entered_by (the session''s login) and entered_at (the transaction''s start), whatever the client gave; with a column name as argument, refuses an entry dated after the day it is entered (CC013).';
+
+CREATE TRIGGER termination_stamp BEFORE INSERT ON cultuur.termination
+    FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('notified_on');
+CREATE TRIGGER renewal_stamp BEFORE INSERT ON cultuur.renewal
+    FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('agreed_on');
+CREATE TRIGGER price_change_stamp BEFORE INSERT ON cultuur.price_change
+    FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('notified_on');
+CREATE TRIGGER data_annex_change_stamp BEFORE INSERT ON cultuur.data_annex_change
+    FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('notified_on');
+CREATE TRIGGER payment_stamp BEFORE INSERT ON cultuur.payment
+    FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('paid_on');
+CREATE TRIGGER formal_notice_stamp BEFORE INSERT ON cultuur.formal_notice
+    FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('sent_on');
+-- a suspension or a hold may be decided ahead of its first day
+CREATE TRIGGER suspension_stamp BEFORE INSERT ON cultuur.suspension
+    FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp();
+CREATE TRIGGER reach_hold_stamp BEFORE INSERT ON cultuur.reach_hold
+    FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp();
+
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['termination', 'renewal', 'price_change', 'data_annex_change',
+                             'payment', 'formal_notice', 'suspension', 'reach_hold'] LOOP
+        EXECUTE format('COMMENT ON COLUMN cultuur.%I.entered_by IS %L', t,
+                       'The login that entered the row (session_user), filled in by the database.');
+        EXECUTE format('COMMENT ON COLUMN cultuur.%I.entered_at IS %L', t,
+                       'When the row was entered (start of the transaction), filled in by the database.');
+    END LOOP;
+END;
+$$;
+COMMENT ON COLUMN cultuur.suspension.lifted_by IS 'The login that lifted the suspension: the one whose payment or credit note settled the invoice, or who decided it (cultuur.lift_suspension).';
+COMMENT ON COLUMN cultuur.suspension.lift_reason IS 'Why the suspension ended: the settling payment or credit note, or finance''s stated reason.';
+
+-- Row triggers do not fire on TRUNCATE, and TRUNCATE ... CASCADE would
+-- empty every table that references the one named.
+CREATE FUNCTION cultuur.refuse_truncate() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'cultuur.% cannot be truncated', TG_TABLE_NAME
+        USING ERRCODE = 'CC010',
+              DETAIL = 'Its rows are part of the books: contracts, invoices, payments and the usage they bill.',
+              HINT = 'Remove rows one by one through the rules (DELETE), or drop the database that holds a test copy.';
+END;
+$$;
+COMMENT ON FUNCTION cultuur.refuse_truncate() IS 'Statement trigger: no table of cultuur can be truncated (CC010), by any role.';
+
+DO $$
+DECLARE
+    t regclass;
+BEGIN
+    FOR t IN SELECT c.oid FROM pg_class c
+              WHERE c.relnamespace = 'cultuur'::regnamespace AND c.relkind = 'r'
+              ORDER BY c.relname LOOP
+        EXECUTE format('CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON %s '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION cultuur.refuse_truncate()', t);
+    END LOOP;
+END;
+$$;
