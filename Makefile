@@ -53,15 +53,15 @@ deps:
 # The recursive $(MAKE) re-reads this Makefile after deps installed PGXS.
 demo: deps
 	$(MAKE) all
-	$(MAKE) install
+	@sh tools/ensure-installed.sh
 	sh tools/with-cluster.sh sh demo/run.sh
 
 test: deps
 	$(MAKE) all
-	$(MAKE) install
-	sh tools/with-cluster.sh sh tools/run-tests.sh
+	@sh tools/ensure-installed.sh
+	@sh tools/test.sh
 
 bench: deps
 	$(MAKE) all
-	$(MAKE) install
+	@sh tools/ensure-installed.sh
 	sh tools/with-cluster.sh sh bench/run.sh

@@ -186,8 +186,9 @@ SELECT cultuur.tiers_from_bytes(pg_temp.hdr(1, 2) || pg_temp.tier(0, 0, 99999999
 -- NULL gives NULL (STRICT)
 SELECT cultuur.tiers_from_bytes(NULL); \echo SQLSTATE :SQLSTATE
 -- a real binary round trip through COPY (the type's send and receive);
--- the file name carries the database name, so parallel runs do not collide
-SELECT '/tmp/cultuur_tiers_' || current_database() || '.bin' AS binfile \gset
+-- the file lives in the (throwaway) cluster's data directory, never in a
+-- shared place, and carries the database name, so parallel runs do not collide
+SELECT current_setting('data_directory') || '/cultuur_tiers_' || current_database() || '.bin' AS binfile \gset
 CREATE TEMP TABLE tiers_copy (id int, t cultuur.tiers);
 INSERT INTO tiers_copy VALUES
   (1, '6.79; >1000: 6.11; >2000: 5.43'),

@@ -371,8 +371,10 @@ SELECT d AS on_date, t.term_no, t.kind, t.term
 -- Such a notice cannot be entered before the day it is sent (CC013), so
 -- the rules it would meet are read from end_options and exit_fee_quote,
 -- which the termination trigger applies.
+\set VERBOSITY terse
 INSERT INTO cultuur.termination (contract_id, notified_on) VALUES (201, '2033-03-30');
 \echo SQLSTATE :SQLSTATE
+\set VERBOSITY default
 SELECT d AS notified_on, cultuur.earliest_end(201, d) AS effective_end, q.exit_fee, q.note
   FROM unnest('{2033-03-30,2033-03-31}'::date[]) d
  CROSS JOIN LATERAL cultuur.exit_fee_quote(201, cultuur.earliest_end(201, d), 'ordinary', d) q
@@ -403,8 +405,10 @@ SELECT d AS on_date, t.term_no, t.kind, t.term
 -- 2027, deadline 30 September 2027): next is 31 December 2028 (deadline
 -- 30 September 2028), before the renewal's end 28 February 2029.
 -- (Notices dated after today are refused, CC013: read from the rules.)
+\set VERBOSITY terse
 INSERT INTO cultuur.termination (contract_id, notified_on) VALUES (204, '2027-11-29');
 \echo SQLSTATE :SQLSTATE
+\set VERBOSITY default
 SELECT d AS notified_on, cultuur.earliest_end(204, d) AS effective_end, q.exit_fee, q.note
   FROM unnest('{2027-11-29,2027-11-30}'::date[]) d
  CROSS JOIN LATERAL cultuur.exit_fee_quote(204, cultuur.earliest_end(204, d), 'ordinary', d) q

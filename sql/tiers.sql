@@ -163,10 +163,11 @@ SELECT t, cultuur.tiers_from_bytes(cultuur.tiers_send(t)) = t AS round_trips
   FROM sched ORDER BY id;
 SELECT cultuur.tiers_from_bytes('\x0100020000000000000000000000000000679b7001000000003b9aca0000000000005d3b30');
 
--- COPY BINARY goes through tiers_send and tiers_recv (file named by pid,
--- removed by the reading command)
+-- COPY BINARY goes through tiers_send and tiers_recv (a file of the
+-- throwaway cluster's data directory named by pid, removed by the reading
+-- command)
 CREATE TEMP TABLE sched_copy (id int, t cultuur.tiers);
-SELECT '/tmp/cultuur_tiers_regress_' || pg_backend_pid() || '.bin' AS binfile \gset
+SELECT current_setting('data_directory') || '/cultuur_tiers_regress_' || pg_backend_pid() || '.bin' AS binfile \gset
 COPY sched TO :'binfile' WITH (FORMAT binary);
 SELECT 'cat ' || :'binfile' || ' && rm -f ' || :'binfile' AS readcmd \gset
 COPY sched_copy FROM PROGRAM :'readcmd' WITH (FORMAT binary);

@@ -6,7 +6,9 @@
 #   4. the dump/restore round trip (test/dump_restore.sh, TAP)
 #   5. pg_regress again with force_parallel_mode = regress, which runs
 #      every PARALLEL SAFE function in a worker and so catches wrong labels
-# and ends with one line "N passed, M failed".
+# and ends with the totals "N passed, M failed", also written to the file
+# named by CULTUUR_SUMMARY (tools/test.sh prints it as the very last line,
+# after the cluster is removed).
 set -u
 cd "$(dirname "$0")/.."
 
@@ -82,5 +84,9 @@ st=$?
 cat "$log/par"
 count_regress "pg_regress (parallel)" "$log/par" $st
 
-echo "$passed passed, $failed failed"
+if [ -n "${CULTUUR_SUMMARY:-}" ]; then
+    echo "$passed passed, $failed failed" >"$CULTUUR_SUMMARY"
+else
+    echo "$passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ]

@@ -83,6 +83,9 @@ DECLARE
     inv     integer;
     term    integer;
 BEGIN
+    IF TG_OP = 'UPDATE' AND NEW IS NOT DISTINCT FROM OLD THEN
+        RETURN NEW;
+    END IF;
     -- its library's per-inhabitant invoices of that year, and those of
     -- every library whose consortium tier volume it was part of
     SELECT i.id INTO inv
@@ -94,7 +97,7 @@ BEGIN
             OR EXISTS (SELECT 1 FROM cultuur.contract o
                         WHERE o.library_id = OLD.library_id AND o.service = c.service
                           AND o.active && billed))
-     ORDER BY i.id LIMIT 1;
+     ORDER BY c.library_id <> OLD.library_id, i.id LIMIT 1;
     PERFORM cultuur.refuse_invoiced_change(
         format('the population of library %s on 1 January %s', OLD.library_id, OLD.year), inv,
         'A corrected count is corrected on the invoices with a credit note (cultuur.credit_note); counts of later years can still be entered.');
@@ -130,7 +133,8 @@ DECLARE
 BEGIN
     -- fees index with the January values on base 2013 (E 8.8, F 8.5): the
     -- January of the start year (base) and of the billed year
-    IF OLD.base <> 2013 OR extract(month FROM OLD.month) <> 1 THEN
+    IF OLD.base <> 2013 OR extract(month FROM OLD.month) <> 1
+       OR TG_OP = 'UPDATE' AND NEW IS NOT DISTINCT FROM OLD THEN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
     SELECT i.id INTO inv

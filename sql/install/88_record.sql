@@ -14,7 +14,10 @@
 -- transaction's start.  TG_ARGV[0], when given, names the column with the
 -- date the entry claims (a notice's sending date, a payment's date): it may
 -- not lie after the day of entry (in Brussels).  A dump being restored
--- keeps its rows as they were.
+-- keeps its rows as they were.  The triggers are all named entry_stamp, so
+-- that they fire before each table's rule trigger (triggers of one kind fire
+-- in name order): a notice from the future is refused before anything else
+-- is computed from it.
 CREATE FUNCTION cultuur.entry_stamp() RETURNS trigger
     LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
@@ -27,10 +30,11 @@ BEGIN
     END IF;
     IF TG_NARGS > 0 THEN
         claimed := (to_jsonb(NEW) ->> TG_ARGV[0])::date;
-        IF claimed > cultuur.today() THEN
-            RAISE EXCEPTION '%: % % is after the day it is entered (%)', TG_TABLE_NAME, TG_ARGV[0], claimed, cultuur.today()
+        -- (an infinite date is the table's CHECK's to refuse)
+        IF isfinite(claimed) AND claimed > cultuur.today() THEN
+            RAISE EXCEPTION '%: % % is after the day it is entered', TG_TABLE_NAME, TG_ARGV[0], claimed
                 USING ERRCODE = 'CC013',
-                      DETAIL = 'An entry records what happened; it cannot be dated in the future.',
+                      DETAIL = format('An entry records what happened; today is %s in Brussels.', cultuur.today()),
                       HINT = format('Enter it on or after %s.', claimed);
         END IF;
     END IF;
@@ -41,22 +45,22 @@ END;
 $$;
 COMMENT ON FUNCTION cultuur.entry_stamp() IS 'Trigger: fills entered_by (the session''s login) and entered_at (the transaction''s start), whatever the client gave; with a column name as argument, refuses an entry dated after the day it is entered (CC013).';
 
-CREATE TRIGGER termination_stamp BEFORE INSERT ON cultuur.termination
+CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.termination
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('notified_on');
-CREATE TRIGGER renewal_stamp BEFORE INSERT ON cultuur.renewal
+CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.renewal
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('agreed_on');
-CREATE TRIGGER price_change_stamp BEFORE INSERT ON cultuur.price_change
+CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.price_change
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('notified_on');
-CREATE TRIGGER data_annex_change_stamp BEFORE INSERT ON cultuur.data_annex_change
+CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.data_annex_change
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('notified_on');
-CREATE TRIGGER payment_stamp BEFORE INSERT ON cultuur.payment
+CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.payment
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('paid_on');
-CREATE TRIGGER formal_notice_stamp BEFORE INSERT ON cultuur.formal_notice
+CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.formal_notice
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('sent_on');
 -- a suspension or a hold may be decided ahead of its first day
-CREATE TRIGGER suspension_stamp BEFORE INSERT ON cultuur.suspension
+CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.suspension
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp();
-CREATE TRIGGER reach_hold_stamp BEFORE INSERT ON cultuur.reach_hold
+CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.reach_hold
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp();
 
 DO $$
