@@ -5,6 +5,9 @@
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS cultuur CASCADE;
+-- The demo runs as a superuser: look-alikes in public must never run (set after
+-- CREATE EXTENSION, which would otherwise put btree_gist into pg_catalog).
+SET search_path = pg_catalog, pg_temp;
 
 -- Belgian CPI and health index, base 2013 = 100, as published by Statbel
 \copy cultuur.price_index (series, month, value, source) FROM 'demo/be_index.csv' WITH (FORMAT csv, HEADER true)

@@ -1,4 +1,6 @@
 -- What a finance officer of Antwerp needs to see.  Run after load.sql.
+-- The demo runs as a superuser: look-alikes in public must never run.
+SET search_path = pg_catalog, pg_temp;
 \set ON_ERROR_STOP 1
 \pset footer off
 SET client_min_messages = warning;

@@ -3,6 +3,8 @@
 -- films on lot 1B; the numbers are random but fixed (setseed), and chosen
 -- so that the consortium total crosses the 1000 and 2000 tiers and Antwerp
 -- reaches its 2024 reach cap in November.
+-- The demo runs as a superuser: look-alikes in public must never run.
+SET search_path = pg_catalog, pg_temp;
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 

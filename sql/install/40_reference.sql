@@ -99,12 +99,16 @@ COMMENT ON COLUMN cultuur.tariff.exit_rates IS 'EUR per inhabitant by contract y
 -- (e.g. PGOPTIONS='-c cultuur.restoring=on' psql -f dump.sql) makes the
 -- rule triggers accept inserted rows as recorded instead of recomputing
 -- them; updates and deletes always go through the rules.
+-- PARALLEL RESTRICTED: it remembers, in the backend, whether it warned in
+-- this transaction (a worker would warn again)
 CREATE FUNCTION cultuur.restoring() RETURNS boolean
-    AS 'MODULE_PATHNAME', 'restoring' LANGUAGE C STABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'restoring' LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION cultuur.restoring() IS 'True while a superuser login restores a dump with cultuur.restoring = on (the login is tested, not the current user): the rule triggers then keep inserted rows exactly as dumped. Warns once per transaction while it is honoured.';
 
+-- PARALLEL RESTRICTED: a parallel worker does not know that the leader runs
+-- an extension script
 CREATE FUNCTION cultuur.in_extension_script() RETURNS boolean
-    AS 'MODULE_PATHNAME', 'in_extension_script' LANGUAGE C STABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'in_extension_script' LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION cultuur.in_extension_script() IS 'True while the extension''s own install or upgrade script runs (the only time built-in service rows may change).';
 
 -- The day an entry is made, in Brussels, whatever the session's TimeZone.

@@ -867,11 +867,11 @@ SELECT q.id, q.contract_id, c.service, q.year, q.what, q.source, q.quoted,
        CASE q.what WHEN 'yearly_amount' THEN f.yearly_amount
                    WHEN 'fee' THEN f.fee
                    ELSE (SELECT pg_catalog.sum(i.total) FROM cultuur.invoice i
-                          WHERE i.contract_id = q.contract_id AND extract(year FROM lower(i.period)) = q.year) END AS computed,
+                          WHERE i.contract_id = q.contract_id AND extract(year FROM pg_catalog.lower(i.period)) = q.year) END AS computed,
        q.quoted - CASE q.what WHEN 'yearly_amount' THEN f.yearly_amount
                               WHEN 'fee' THEN f.fee
                               ELSE (SELECT pg_catalog.sum(i.total) FROM cultuur.invoice i
-                                     WHERE i.contract_id = q.contract_id AND extract(year FROM lower(i.period)) = q.year) END AS difference
+                                     WHERE i.contract_id = q.contract_id AND extract(year FROM pg_catalog.lower(i.period)) = q.year) END AS difference
   FROM cultuur.quoted_amount q
   JOIN cultuur.contract c ON c.id = q.contract_id
   LEFT JOIN LATERAL (SELECT * FROM cultuur.fee_detail(q.year, q.year) fd WHERE fd.contract_id = q.contract_id) f ON true;
