@@ -20,8 +20,9 @@ SET datestyle = ISO;
 SET IntervalStyle = postgres;
 SET client_min_messages = warning;
 
--- a fresh install: no table of cultuur can be truncated
-DROP EXTENSION cultuur CASCADE;
+-- a fresh install: no table of cultuur can be truncated, and DROP SCHEMA
+-- cultuur CASCADE is the one command that removes the books
+DROP SCHEMA cultuur CASCADE;
 CREATE EXTENSION cultuur;
 
 -- Belgian CPI, base 2013 = 100 (Statbel, January of each year: the values
@@ -532,8 +533,9 @@ SELECT * FROM cultuur.upcoming_deadlines('2023-01-01', '1 year');
 SELECT * FROM cultuur.upcoming_deadlines('2025-01-01', '2 years');
 
 -- clean up: nothing of this file stays behind
--- a fresh install: no table of cultuur can be truncated
-DROP EXTENSION cultuur CASCADE;
+-- a fresh install: no table of cultuur can be truncated, and DROP SCHEMA
+-- cultuur CASCADE is the one command that removes the books
+DROP SCHEMA cultuur CASCADE;
 CREATE EXTENSION cultuur;
 SELECT (SELECT count(*) FROM cultuur.contract) AS contracts,
        (SELECT count(*) FROM cultuur.renewal) AS renewals,

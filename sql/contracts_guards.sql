@@ -8,8 +8,9 @@ SET datestyle = ISO;
 SET IntervalStyle = postgres;
 SET client_min_messages = warning;
 
--- a fresh install: no table of cultuur can be truncated
-DROP EXTENSION cultuur CASCADE;
+-- a fresh install: no table of cultuur can be truncated, and DROP SCHEMA
+-- cultuur CASCADE is the one command that removes the books
+DROP SCHEMA cultuur CASCADE;
 CREATE EXTENSION cultuur;
 
 INSERT INTO cultuur.library (id, name, nis_code) VALUES (1, 'Antwerpen', '11002');
@@ -66,7 +67,7 @@ SELECT count(*) FROM cultuur.contract_terms(1, 'infinity');
 SELECT term_no, kind, term FROM cultuur.contract_terms(1, '2028-01-01') ORDER BY term_no;
 
 -- built-in services are not dumped (the extension recreates them), so they
--- cannot be changed: a change would be lost by a dump and restore
+-- cannot be changed: their terms are the agreements'
 UPDATE cultuur.service SET notice = '1 month' WHERE code = 'ebooks';
 \echo SQLSTATE :SQLSTATE
 DELETE FROM cultuur.service WHERE code = 'film-4B';
@@ -75,7 +76,7 @@ DELETE FROM cultuur.service WHERE code = 'film-4B';
 INSERT INTO cultuur.service (code, name, kind, price_model, index_series, renewal, notice)
 VALUES ('ebooks-pilot', 'E-book pilot', 'ebooks', 'per_inhabitant', 'cpi', 'tacit', '3 months');
 UPDATE cultuur.service SET notice = '2 months' WHERE code = 'ebooks-pilot';
-SELECT code, notice, builtin FROM cultuur.service WHERE code LIKE 'ebooks%' ORDER BY code;
+SELECT code, notice, cultuur.shipped_service(code) AS shipped FROM cultuur.service WHERE code LIKE 'ebooks%' ORDER BY code;
 DELETE FROM cultuur.service WHERE code = 'ebooks-pilot';
 
 -- the film framework cannot be shortened below contract 2 (to 30 Sep 2024)
@@ -95,6 +96,7 @@ UPDATE cultuur.framework SET max_extensions = 0 WHERE service = 'film-1B';
 UPDATE cultuur.framework SET ends_on = '2024-12-31' WHERE service = 'film-1B';
 SELECT cultuur.framework_end('film-1B');
 
--- a fresh install: no table of cultuur can be truncated
-DROP EXTENSION cultuur CASCADE;
+-- a fresh install: no table of cultuur can be truncated, and DROP SCHEMA
+-- cultuur CASCADE is the one command that removes the books
+DROP SCHEMA cultuur CASCADE;
 CREATE EXTENSION cultuur;

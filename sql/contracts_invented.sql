@@ -19,8 +19,9 @@ SET datestyle = ISO;
 SET IntervalStyle = postgres;
 SET client_min_messages = warning;
 
--- a fresh install: no table of cultuur can be truncated
-DROP EXTENSION cultuur CASCADE;
+-- a fresh install: no table of cultuur can be truncated, and DROP SCHEMA
+-- cultuur CASCADE is the one command that removes the books
+DROP SCHEMA cultuur CASCADE;
 CREATE EXTENSION cultuur;
 
 -- CPI of January, base 2013 (Statbel, as in data/be_index.csv)
@@ -488,8 +489,9 @@ SELECT due_on, contract_id, library, service, what
   FROM cultuur.upcoming_deadlines('2026-03-01', '6 months');
 
 -- clean up: nothing of this file stays behind
--- a fresh install: no table of cultuur can be truncated
-DROP EXTENSION cultuur CASCADE;
+-- a fresh install: no table of cultuur can be truncated, and DROP SCHEMA
+-- cultuur CASCADE is the one command that removes the books
+DROP SCHEMA cultuur CASCADE;
 CREATE EXTENSION cultuur;
 SELECT (SELECT count(*) FROM cultuur.contract) AS contracts,
        (SELECT count(*) FROM cultuur.library) AS libraries,

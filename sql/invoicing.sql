@@ -20,8 +20,9 @@ SET IntervalStyle = postgres;
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 
--- a fresh install: no table of cultuur can be truncated
-DROP EXTENSION cultuur CASCADE;
+-- a fresh install: no table of cultuur can be truncated, and DROP SCHEMA
+-- cultuur CASCADE is the one command that removes the books
+DROP SCHEMA cultuur CASCADE;
 CREATE EXTENSION cultuur;
 
 --
@@ -645,6 +646,7 @@ SELECT contract_id, service, year, what, source, quoted, computed, difference
   FROM cultuur.reconciliation ORDER BY id;
 
 RESET TimeZone;
--- a fresh install: no table of cultuur can be truncated
-DROP EXTENSION cultuur CASCADE;
+-- a fresh install: no table of cultuur can be truncated, and DROP SCHEMA
+-- cultuur CASCADE is the one command that removes the books
+DROP SCHEMA cultuur CASCADE;
 CREATE EXTENSION cultuur;

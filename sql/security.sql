@@ -7,8 +7,9 @@
 \set SHOW_CONTEXT never
 SET datestyle = ISO;
 SET client_min_messages = warning;
--- a fresh install: no table of cultuur can be truncated
-DROP EXTENSION cultuur CASCADE;
+-- a fresh install: no table of cultuur can be truncated, and DROP SCHEMA
+-- cultuur CASCADE is the one command that removes the books
+DROP SCHEMA cultuur CASCADE;
 CREATE EXTENSION cultuur;
 
 INSERT INTO cultuur.library (id, name, nis_code) VALUES (1, 'Antwerpen', '11002');
@@ -43,8 +44,9 @@ ROLLBACK;
 SELECT number, total FROM cultuur.run_invoicing('2023-01-01');
 RESET search_path;
 DROP SCHEMA trap CASCADE;
--- a fresh install: no table of cultuur can be truncated
-DROP EXTENSION cultuur CASCADE;
+-- a fresh install: no table of cultuur can be truncated, and DROP SCHEMA
+-- cultuur CASCADE is the one command that removes the books
+DROP SCHEMA cultuur CASCADE;
 CREATE EXTENSION cultuur;
 
 --

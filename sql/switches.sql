@@ -65,5 +65,5 @@ SELECT cultuur.restoring();
 
 -- leave a fresh install behind
 SET client_min_messages = warning;
-DROP EXTENSION cultuur CASCADE;
+DROP SCHEMA cultuur CASCADE;
 CREATE EXTENSION cultuur;

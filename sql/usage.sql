@@ -19,8 +19,9 @@ SET IntervalStyle = postgres;
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 
--- a fresh install: no table of cultuur can be truncated
-DROP EXTENSION cultuur CASCADE;
+-- a fresh install: no table of cultuur can be truncated, and DROP SCHEMA
+-- cultuur CASCADE is the one command that removes the books
+DROP SCHEMA cultuur CASCADE;
 CREATE EXTENSION cultuur;
 
 -- Antwerp (seed) and three invented libraries
@@ -368,6 +369,7 @@ SELECT library_id, month, unique_users FROM cultuur.monthly_usage WHERE library_
 
 DROP VIEW usage_drift;
 RESET TimeZone;
--- a fresh install: no table of cultuur can be truncated
-DROP EXTENSION cultuur CASCADE;
+-- a fresh install: no table of cultuur can be truncated, and DROP SCHEMA
+-- cultuur CASCADE is the one command that removes the books
+DROP SCHEMA cultuur CASCADE;
 CREATE EXTENSION cultuur;

@@ -42,24 +42,22 @@ CREATE TABLE cultuur.service (
     renewal_term  interval NOT NULL DEFAULT '1 year' CHECK (renewal_term > interval '0'),
     max_renewals  integer CHECK (max_renewals >= 0),
     notice        interval NOT NULL DEFAULT '3 months' CHECK (notice >= interval '0'),
-    year_end_exit boolean NOT NULL DEFAULT false,
-    builtin       boolean NOT NULL DEFAULT false
+    year_end_exit boolean NOT NULL DEFAULT false
 );
 COMMENT ON TABLE cultuur.service IS 'A digital service with its contract terms: price model, index series, how it renews (tacit or by agreement), initial term, renewal term and limit, notice period, and whether it may be ended early on any 31 December.';
 COMMENT ON COLUMN cultuur.service.initial_term IS 'Length of the initial term; NULL when each contract states its initial_end (e-books: 15 September 2026).';
 COMMENT ON COLUMN cultuur.service.max_renewals IS 'Most renewals by agreement (film: 2); NULL means no limit.';
 COMMENT ON COLUMN cultuur.service.year_end_exit IS 'True when a party may end the contract on any 31 December with notice (E 10.2).';
-COMMENT ON COLUMN cultuur.service.builtin IS 'Rows shipped with the extension (not dumped by pg_dump; the extension recreates them).';
 
 INSERT INTO cultuur.service (code, name, kind, price_model, index_series, renewal,
                              initial_term, renewal_term, max_renewals, notice,
-                             year_end_exit, builtin) VALUES
- ('ebooks',  'E-books (cloudLibrary)',   'ebooks', 'per_inhabitant', 'cpi',    'tacit',     NULL,      '1 year', NULL, '3 months', true,  true),
- ('film-1B', 'Film lot 1B (Sooner)',     'film',   'per_user',       'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false, true),
- ('film-2A', 'Film lot 2A (Dalton)',     'film',   'per_inhabitant', 'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false, true),
- ('film-2B', 'Film lot 2B (Dalton)',     'film',   'per_user',       'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false, true),
- ('film-4A', 'Film lot 4A (Avila)',      'film',   'per_inhabitant', 'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false, true),
- ('film-4B', 'Film lot 4B (Avila)',      'film',   'per_user',       'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false, true);
+                             year_end_exit) VALUES
+ ('ebooks',  'E-books (cloudLibrary)',   'ebooks', 'per_inhabitant', 'cpi',    'tacit',     NULL,      '1 year', NULL, '3 months', true),
+ ('film-1B', 'Film lot 1B (Sooner)',     'film',   'per_user',       'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false),
+ ('film-2A', 'Film lot 2A (Dalton)',     'film',   'per_inhabitant', 'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false),
+ ('film-2B', 'Film lot 2B (Dalton)',     'film',   'per_user',       'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false),
+ ('film-4A', 'Film lot 4A (Avila)',      'film',   'per_inhabitant', 'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false),
+ ('film-4B', 'Film lot 4B (Avila)',      'film',   'per_user',       'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false);
 
 CREATE TABLE cultuur.framework (
     service         text PRIMARY KEY REFERENCES cultuur.service ON UPDATE CASCADE,
@@ -171,14 +169,31 @@ COMMENT ON FUNCTION cultuur.framework_extension_check() IS 'Trigger: numbers a f
 CREATE TRIGGER framework_extension_check BEFORE INSERT ON cultuur.framework_extension
     FOR EACH ROW EXECUTE FUNCTION cultuur.framework_extension_check();
 
--- Built-in services are recreated by CREATE EXTENSION and not dumped, so a
--- change to one would be lost by a dump and restore: refuse it.
+-- The services the extension ships: which rows are built in is decided by
+-- this list, never by a column a user could write.
+CREATE FUNCTION cultuur.shipped_service(code text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN code = ANY ('{ebooks,film-1B,film-2A,film-2B,film-4A,film-4B}'::text[]);
+COMMENT ON FUNCTION cultuur.shipped_service(text) IS 'True for the codes of the services the extension ships (e-books and the five film lots): their terms come from the agreements and cannot be changed.';
+
+-- The built-in services' terms are the agreements' (E 10, F 10): nobody
+-- changes or deletes them, except the extension's own upgrade scripts.  A
+-- restore inserts every service row as dumped; a shipped row that is
+-- already there, identical (a data-only dump loaded into a fresh install),
+-- is skipped instead of failing the whole load.
 CREATE FUNCTION cultuur.service_builtin_guard() RETURNS trigger
     LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 BEGIN
-    IF cultuur.in_extension_script() THEN
+    IF TG_OP = 'INSERT' THEN
+        IF cultuur.shipped_service(NEW.code) AND cultuur.restoring()
+           AND EXISTS (SELECT 1 FROM cultuur.service s WHERE s.code = NEW.code AND s = NEW) THEN
+            RETURN NULL;
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF NOT cultuur.shipped_service(OLD.code) OR cultuur.in_extension_script() THEN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
     IF TG_OP = 'DELETE' OR NEW IS DISTINCT FROM OLD THEN
@@ -189,7 +204,7 @@ BEGIN
     RETURN NEW;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.service_builtin_guard() IS 'Trigger: built-in service rows (recreated by the extension, not dumped) cannot be changed or deleted.';
+COMMENT ON FUNCTION cultuur.service_builtin_guard() IS 'Trigger: the services the extension ships (cultuur.shipped_service) cannot be changed or deleted; a restore skips a shipped row that is already there, identical.';
 -- (the trigger is created at the end of the script, once the built-in rows are final)
 
 -- A framework agreement may not be shortened below what its member
@@ -248,12 +263,3 @@ CREATE TRIGGER framework_guard BEFORE UPDATE OR DELETE ON cultuur.framework
 CREATE TRIGGER framework_extension_guard BEFORE UPDATE OR DELETE ON cultuur.framework_extension
     FOR EACH ROW EXECUTE FUNCTION cultuur.framework_guard();
 
-SELECT pg_catalog.pg_extension_config_dump('cultuur.library', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.library_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.population', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.price_index', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.service', 'WHERE NOT builtin');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.framework', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.framework_extension', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.tariff', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.tariff_id_seq', '');

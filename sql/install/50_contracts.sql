@@ -483,18 +483,17 @@ CREATE TRIGGER contract_check BEFORE INSERT OR UPDATE ON cultuur.contract
 -- lock a contract for a rule check: updating the row serialises concurrent
 -- renewals and terminations (READ COMMITTED waits, REPEATABLE READ fails
 -- with 40001 instead of acting on a stale snapshot)
-CREATE FUNCTION cultuur.contract_lock(contract_id integer) RETURNS cultuur.contract
+-- (it returns nothing: no function of the extension has a table's row type
+-- in its signature, so the tables can live outside it; see 99_books.sql)
+CREATE FUNCTION cultuur.contract_lock(contract_id integer) RETURNS void
     LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
-DECLARE
-    c cultuur.contract;
 BEGIN
-    UPDATE cultuur.contract SET active = active WHERE id = $1 RETURNING * INTO c;
+    UPDATE cultuur.contract SET active = active WHERE id = $1;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'contract % does not exist', $1 USING ERRCODE = 'foreign_key_violation';
     END IF;
-    RETURN c;
 END;
 $$;
 COMMENT ON FUNCTION cultuur.contract_lock(integer) IS 'Locks a contract row by updating it (used by the rule triggers so that concurrent changes to one contract are serialised).';
@@ -519,7 +518,8 @@ BEGIN
         RAISE EXCEPTION 'renewal % of contract % cannot be changed', OLD.seq, OLD.contract_id
             USING ERRCODE = 'CC010', HINT = 'Delete the last renewal and enter it again.';
     ELSIF TG_OP = 'DELETE' THEN
-        c := cultuur.contract_lock(OLD.contract_id);
+        PERFORM cultuur.contract_lock(OLD.contract_id);
+        SELECT * INTO c FROM cultuur.contract WHERE id = OLD.contract_id;
         IF EXISTS (SELECT 1 FROM cultuur.renewal r WHERE r.contract_id = OLD.contract_id AND r.seq > OLD.seq) THEN
             RAISE EXCEPTION 'renewal % of contract % is not the last one', OLD.seq, OLD.contract_id
                 USING ERRCODE = 'CC010', HINT = 'Delete renewals from the last one backwards.';
@@ -531,7 +531,8 @@ BEGIN
         RETURN OLD;
     END IF;
 
-    c := cultuur.contract_lock(NEW.contract_id);
+    PERFORM cultuur.contract_lock(NEW.contract_id);
+    SELECT * INTO c FROM cultuur.contract WHERE id = NEW.contract_id;
     SELECT * INTO s FROM cultuur.service WHERE code = c.service;
     IF s.renewal = 'tacit' THEN
         RAISE EXCEPTION 'contract % (service "%") renews tacitly; renewals are not entered', c.id, c.service
@@ -629,7 +630,8 @@ BEGIN
                 NEW.contract_id, NEW.notified_on, NEW.requested_end
             USING ERRCODE = 'check_violation';
     END IF;
-    c := cultuur.contract_lock(NEW.contract_id);
+    PERFORM cultuur.contract_lock(NEW.contract_id);
+    SELECT * INTO c FROM cultuur.contract WHERE id = NEW.contract_id;
     SELECT * INTO s FROM cultuur.service WHERE code = c.service;
     SELECT * INTO t FROM cultuur.termination WHERE contract_id = c.id;
     IF FOUND THEN
@@ -837,11 +839,3 @@ SELECT pc.id AS price_change_id, c.id AS contract_id, pc.notified_on, pc.effecti
  WHERE x.original_amount > 0 AND x.new_amount > x.original_amount * 1.10;
 COMMENT ON VIEW cultuur.price_increase_flag IS 'Every contract in force when a price change was notified whose price rises more than 10 % over its original price (the tariff at its start): per inhabitant, fixed fee + its basis at the consortium tier; per user, the first-tier price. Such contracts may terminate without exit fee (E 8.9).';
 
-SELECT pg_catalog.pg_extension_config_dump('cultuur.contract', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.contract_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.renewal', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.termination', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.data_annex_change', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.data_annex_change_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.price_change', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.price_change_id_seq', '');

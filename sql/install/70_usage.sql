@@ -178,7 +178,8 @@ BEGIN
         RAISE EXCEPTION 'a hold cannot be changed' USING ERRCODE = 'CC010',
               HINT = 'Delete it and enter it again.';
     END IF;
-    c := cultuur.contract_lock(NEW.contract_id);
+    PERFORM cultuur.contract_lock(NEW.contract_id);
+    SELECT * INTO c FROM cultuur.contract WHERE id = NEW.contract_id;
     y := extract(year FROM NEW.starts_on);
     NEW.ends_on := make_date(y, 12, 31);
     SELECT * INTO st FROM cultuur.reach_cap_status(y) s WHERE s.contract_id = c.id;
@@ -210,8 +211,3 @@ COMMENT ON FUNCTION cultuur.reach_hold_check() IS 'Trigger: a lot 1B hold is ref
 CREATE TRIGGER reach_hold_check BEFORE INSERT OR UPDATE ON cultuur.reach_hold
     FOR EACH ROW EXECUTE FUNCTION cultuur.reach_hold_check();
 
-SELECT pg_catalog.pg_extension_config_dump('cultuur.usage_event', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.monthly_user', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.monthly_usage', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.consortium_usage', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.reach_hold', '');

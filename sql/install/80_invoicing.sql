@@ -122,14 +122,34 @@ CREATE FUNCTION cultuur.next_invoice_seq(year integer) RETURNS integer
     $$;
 COMMENT ON FUNCTION cultuur.next_invoice_seq(integer) IS 'Takes the next invoice number of a year (gapless: the counter rolls back with a failed transaction).';
 
+-- What run_invoicing and credit_note return: the columns of an invoice
+-- header (a type of its own, so that no function of the extension depends
+-- on the table, which lives outside it; see 99_books.sql).
+CREATE TYPE cultuur.issued_invoice AS (
+    id          integer,
+    number      text,
+    year        integer,
+    seq         integer,
+    library_id  integer,
+    contract_id integer,
+    kind        text,
+    period      daterange,
+    issued_on   date,
+    due_on      date,
+    total       numeric(12,2),
+    credit_for  integer,
+    reason      text
+);
+COMMENT ON TYPE cultuur.issued_invoice IS 'An issued invoice or credit note as run_invoicing and credit_note return it: the columns of cultuur.invoice.';
+
 CREATE FUNCTION cultuur.issue_invoice(contract_id integer, kind text, period daterange,
         issued_on date, total numeric, credit_for integer DEFAULT NULL, reason text DEFAULT NULL)
-    RETURNS cultuur.invoice
+    RETURNS cultuur.issued_invoice
     LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
-    inv cultuur.invoice;
+    inv cultuur.issued_invoice;
     y   integer := extract(year FROM $4);
     n   integer := cultuur.next_invoice_seq(y);
 BEGIN
@@ -287,7 +307,7 @@ INSERT INTO cultuur.engine_lock (name) VALUES ('invoicing');
 COMMENT ON TABLE cultuur.engine_lock IS 'Rows the engine locks to serialise its runs (invoicing); shipped with the extension, readable and writable by no role.';
 
 CREATE FUNCTION cultuur.run_invoicing(on_date date)
-    RETURNS SETOF cultuur.invoice
+    RETURNS SETOF cultuur.issued_invoice
     LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
@@ -421,14 +441,14 @@ COMMENT ON FUNCTION cultuur.invoicing_blocked(date) IS 'Invoices due by a date t
 
 CREATE FUNCTION cultuur.credit_note(invoice_id integer, issued_on date, reason text,
         amount numeric DEFAULT NULL)
-    RETURNS cultuur.invoice
+    RETURNS cultuur.issued_invoice
     LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     orig     cultuur.invoice;
     credited numeric;
-    cn       cultuur.invoice;
+    cn       cultuur.issued_invoice;
     amt      numeric;
 BEGIN
     SELECT * INTO orig FROM cultuur.invoice WHERE id = $1 FOR UPDATE;
@@ -650,7 +670,7 @@ CREATE TRIGGER payment_lifts AFTER INSERT ON cultuur.payment
 -- plan, a disputed amount): an explicit decision, recorded with who took
 -- it and why.  Nobody can update a suspension directly.
 CREATE FUNCTION cultuur.lift_suspension(suspension_id integer, lifted_on date, reason text)
-    RETURNS cultuur.suspension
+    RETURNS void
     LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
@@ -686,9 +706,7 @@ BEGIN
     END IF;
     UPDATE cultuur.suspension s
        SET lifted_on = $2, lifted_by = session_user, lift_reason = btrim($3)
-     WHERE s.id = $1
-    RETURNING * INTO susp;
-    RETURN susp;
+     WHERE s.id = $1;
 END;
 $$;
 COMMENT ON FUNCTION cultuur.lift_suspension(integer, date, text) IS 'Finance''s decision to end a suspension before its invoice is settled: lifted on a day from its start to today, with a reason; records who lifted it. (A payment or credit note that settles the invoice lifts it by itself.)';
@@ -877,16 +895,3 @@ SELECT q.id, q.contract_id, c.service, q.year, q.what, q.source, q.quoted,
   LEFT JOIN LATERAL (SELECT * FROM cultuur.fee_detail(q.year, q.year) fd WHERE fd.contract_id = q.contract_id) f ON true;
 COMMENT ON VIEW cultuur.reconciliation IS 'Each quoted amount beside the amount the contract rules give, with the difference (quoted minus computed).';
 
-SELECT pg_catalog.pg_extension_config_dump('cultuur.invoice_counter', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.invoice', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.invoice_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.invoice_line', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.payment', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.payment_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.formal_notice', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.suspension', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.suspension_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.budget_approved', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.budget_assumption', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.quoted_amount', '');
-SELECT pg_catalog.pg_extension_config_dump('cultuur.quoted_amount_id_seq', '');

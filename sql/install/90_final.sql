@@ -3,5 +3,5 @@
 -- the built-in rows.
 -- ---------------------------------------------------------------------
 
-CREATE TRIGGER service_builtin_guard BEFORE UPDATE OR DELETE ON cultuur.service
-    FOR EACH ROW WHEN (OLD.builtin) EXECUTE FUNCTION cultuur.service_builtin_guard();
+CREATE TRIGGER service_builtin_guard BEFORE INSERT OR UPDATE OR DELETE ON cultuur.service
+    FOR EACH ROW EXECUTE FUNCTION cultuur.service_builtin_guard();
