@@ -18,7 +18,7 @@ SELECT setval('cultuur.library_id_seq', 1) \gset
 
 INSERT INTO cultuur.population (library_id, year, inhabitants) VALUES
     (1, 2021, 529417),      -- (seed) Bijlage A: 1 January 2021
-    (1, 2022, 530630),      -- SPEC 5 worked example: 1 January 2022
+    (1, 2022, 530630),      -- 1 January 2022: the count of the 2023 indexation example (E 8.8)
     (1, 2023, 530630),      -- assumption: not in the seeds, kept at 2022's count
     (1, 2024, 530630),      -- assumption
     (1, 2025, 530630);      -- assumption

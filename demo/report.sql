@@ -8,7 +8,7 @@ SET datestyle = ISO;
 SET lc_monetary = 'C';
 
 \echo
-\echo '=== 1. E-book fee 2022 tariff (SPEC 3): computed vs printed in Bijlage A ==='
+\echo '=== 1. E-book fee 2022 tariff (Bijlage A, E 8.1): computed vs printed in Bijlage A ==='
 SELECT 838.54 AS fixed_fee,
        529417 * 0.80 AS basis_80pct,
        round(0.1645 * 529417 * 0.80, 2) AS per_inhabitant_part,
@@ -16,7 +16,7 @@ SELECT 838.54 AS fixed_fee,
        70509.56 AS printed_in_contract,
        838.54 + round(0.1645 * 529417 * 0.80, 2) - 70509.56 AS difference;
 
-\echo '=== 2. Pro rata 2022: service from 1 November 2022 (SPEC 4) ==='
+\echo '=== 2. Pro rata 2022: service from 1 November 2022 (E 8.4) ==='
 SELECT cultuur.prorata(daterange('2022-11-01', '2026-09-15', '[]'), daterange('2022-01-01', '2023-01-01')) AS share,
        cultuur.prorate(70509.82, daterange('2022-11-01', '2026-09-15', '[]'), daterange('2022-01-01', '2023-01-01')) AS fee_2022;
 

@@ -155,7 +155,7 @@ SQL
 st=$?
 check "source: renewals, terminations, a price change, a data-annex change" "$tmp/extra.log"
 
-# usage (SPEC 8), where this build has it: 25 members of Kleindorp start a
+# usage (F 8.1, F 8.6), where this build has it: 25 members of Kleindorp start a
 # film in January 2023, which reaches the lot 1B cap of 12 x 1000 x 0.18 %
 # = 21.6, so the order is put on hold from February
 if [ "$($PSQL -At -d $SRC -c "SELECT to_regclass('cultuur.reach_hold') IS NOT NULL")" = t ]; then
@@ -176,7 +176,7 @@ SQL
     check "source: usage events and a reach-cap hold" "$tmp/usage.log"
 fi
 
-# invoicing (SPEC 9), where this build has it: invoices with their lines
+# invoicing (E 8.5, F 8.1, E 8.6, E 8.7), where this build has it: invoices with their lines
 # and a credit note, payments, a formal notice and a suspension, the
 # council's budget with assumptions, and a quoted figure to reconcile
 if [ "$($PSQL -At -d $SRC -c "SELECT to_regclass('cultuur.invoice') IS NOT NULL")" = t ]; then

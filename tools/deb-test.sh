@@ -43,10 +43,16 @@ root=""
 cluster=""
 t_start=$(date +%s)
 
-ok() { pass=$((pass + 1)); echo "ok - $*"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $*"; }
-note() { echo "# $*"; }
-show_log() { [ -s "$1" ] && tail -n "${2:-25}" "$1" | sed 's/^/#   /'; return 0; }
+# Report lines go to fd 3, the original standard output, so that they
+# reach the terminal even when a trap fires while a command's output is
+# redirected to its log; commands in the chroot run with fd 3 closed (the
+# cluster must not hold it open).
+exec 3>&1
+say() { printf '%s\n' "$*" >&3; }
+ok() { pass=$((pass + 1)); say "ok - $*"; }
+not_ok() { fail=$((fail + 1)); say "not ok - $*"; }
+note() { say "# $*"; }
+show_log() { [ -s "$1" ] && tail -n "${2:-25}" "$1" | sed 's/^/#   /' >&3; return 0; }
 since() { echo $(( $(date +%s) - $1 ))s; }
 
 # step LOG DESCRIPTION COMMAND...: run COMMAND with its output in LOG.
@@ -65,7 +71,7 @@ step() {
 # Run a command in the chroot with a clean environment.
 in_root() {
     env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
-        DEBIAN_FRONTEND=noninteractive chroot "$root" "$@"
+        DEBIAN_FRONTEND=noninteractive chroot "$root" "$@" 3>&-
 }
 
 # Keep the packages apt downloaded in the chroot for the next run, less
@@ -102,7 +108,7 @@ cleanup() {
         done
         if [ -n "$(mounts_below "$work")" ]; then
             note "still mounted below $work, not removing it:"
-            mounts_below "$work" | sed 's/^/#   /'
+            mounts_below "$work" | sed 's/^/#   /' >&3
         else
             rm -rf "$work"
         fi
@@ -113,7 +119,7 @@ cleanup() {
 finish() {
     cleanup
     note "total $(since "$t_start")"
-    echo "$pass passed, $fail failed"
+    say "$pass passed, $fail failed"
     trap - EXIT INT TERM HUP
     [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
     exit $?
@@ -304,7 +310,7 @@ if step "$work/cluster.log" "cluster $pgv/tour on port $port (unix socket only) 
         case $line in
             "ok "*) ok "tour: ${line#ok - }" ;;
             "not ok "*) not_ok "tour: ${line#not ok - }" ;;
-            *) echo "$line" ;;
+            *) say "$line" ;;
         esac
     done < "$work/tour.log"
     if [ "$st" != 0 ] && [ "$fail" = "$before_fail" ]; then

@@ -29,9 +29,38 @@ if [ "$(id -u)" != 0 ]; then
     echo "Run as root:  apt-get update && $cmd" >&2
     exit 1
 fi
-echo "Installing:$need"
+# No question may be asked: CI runs this with no standard input.
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+
+# On a machine that has just booted, apt's daily timer or unattended-upgrades
+# may hold apt's locks for a few minutes.  apt-get install waits for dpkg's
+# lock (DPkg::Lock::Timeout); apt-get update does not wait for the lock of
+# the package lists, so it is retried while that lock is what stops it.
+wait=300
+apt_update() {
+    waited=0
+    while :; do
+        if err=$(apt-get update -qq 2>&1 >/dev/null); then
+            [ -z "$err" ] || printf '%s\n' "$err" >&2
+            return 0
+        fi
+        case $err in
+            *"Could not get lock"*) ;;
+            *) printf '%s\n' "$err" >&2; return 1 ;;
+        esac
+        if [ "$waited" -ge "$wait" ]; then
+            printf '%s\n' "$err" >&2
+            return 1
+        fi
+        [ "$waited" -gt 0 ] || echo "Waiting for another apt-get or dpkg to finish ..." >&2
+        sleep 5
+        waited=$((waited + 5))
+    done
+}
+
+echo "Installing:$need"
+apt_update
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $need >/dev/null
+apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=$wait \
+    $need >/dev/null
 echo "Installed:$need"

@@ -115,6 +115,62 @@ CREATE FUNCTION cultuur.today() RETURNS date
     RETURN (pg_catalog.transaction_timestamp() AT TIME ZONE 'Europe/Brussels')::date;
 COMMENT ON FUNCTION cultuur.today() IS 'The date in Europe/Brussels at the start of the current transaction: the day an entry is made, whatever the session''s TimeZone.';
 
+-- Arguments of the public functions, checked before any work: a year of
+-- 1900 to 2200 (the years a population count can have), a date from 1900
+-- to 2200 (what a contract can hold), never NULL unless the function gives
+-- NULL a meaning.
+CREATE FUNCTION cultuur.check_year(fn text, arg text, y integer) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF y IS NULL THEN
+        RAISE EXCEPTION '%: % must not be NULL', fn, arg
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Give a year from 1900 to 2200.';
+    ELSIF y < 1900 OR y > 2200 THEN
+        RAISE EXCEPTION '%: % % is not a year from 1900 to 2200', fn, arg, y
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Give a year from 1900 to 2200.';
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.check_year(text, text, integer) IS 'Raises 22023, naming the function and the argument, unless y is a year from 1900 to 2200.';
+
+CREATE FUNCTION cultuur.check_date(fn text, arg text, d date, nullable boolean DEFAULT false,
+        latest date DEFAULT '2200-12-31')
+    RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF d IS NULL THEN
+        IF NOT nullable THEN
+            RAISE EXCEPTION '%: % must not be NULL', fn, arg
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = format('Give a date from 1900-01-01 to %s.', latest);
+        END IF;
+    ELSIF NOT isfinite(d) OR d < date '1900-01-01' OR d > latest THEN
+        RAISE EXCEPTION '%: % % is not a date from 1900-01-01 to %', fn, arg, d, latest
+            USING ERRCODE = 'datetime_field_overflow',
+                  HINT = format('Give a date from 1900-01-01 to %s.', latest);
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.check_date(text, text, date, boolean, date) IS 'Raises 22008 (22023 for NULL, unless nullable), naming the function and the argument, unless d is a date from 1900-01-01 to latest (2200-12-31; the helpers that the rules call with the ends of later terms take up to 2300-12-31).';
+
+CREATE FUNCTION cultuur.check_interval(fn text, arg text, i interval, longest interval)
+    RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF i IS NULL OR i < interval '0' OR i > longest THEN
+        RAISE EXCEPTION '%: % must be from 0 to %, not %', fn, arg, longest, coalesce(i::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.check_interval(text, text, interval, interval) IS 'Raises 22023, naming the function and the argument, unless i is from 0 to longest.';
+
 -- the current end of a framework agreement, with its extensions
 CREATE FUNCTION cultuur.framework_end(service text) RETURNS date
     LANGUAGE sql STABLE PARALLEL SAFE

@@ -135,10 +135,8 @@ DECLARE
     t_end   date;
     t_start date;
 BEGIN
-    IF through_date IS NOT NULL AND NOT isfinite(through_date) THEN
-        RAISE EXCEPTION 'contract_terms: through_date must be a finite date, not %', through_date
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+    -- the arguments first, before any work (a bad one is named in the error)
+    PERFORM cultuur.check_date('contract_terms', 'through_date', through_date, true, '2300-12-31');
     SELECT * INTO c FROM cultuur.contract WHERE id = $1;
     IF NOT FOUND THEN
         RETURN;
@@ -182,6 +180,8 @@ CREATE FUNCTION cultuur.contract_term(contract_id integer, on_date date)
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
+-- the arguments first, before any work (a bad one is named in the error)
+SELECT cultuur.check_date('contract_term', 'on_date', $2);
         SELECT t.term_no, t.kind, t.term
           FROM cultuur.contract_terms($1, $2) t
          WHERE t.term @> $2
@@ -203,15 +203,13 @@ DECLARE
     last_end date;
     y       integer;
 BEGIN
+    -- the arguments first, before any work (a bad one is named in the error)
+    PERFORM cultuur.check_date('end_options', 'notified_on', $2);
     SELECT * INTO c FROM cultuur.contract WHERE id = $1;
     IF NOT FOUND THEN
         RETURN;
     END IF;
     SELECT * INTO s FROM cultuur.service WHERE code = c.service;
-    IF NOT isfinite($2) THEN
-        RAISE EXCEPTION 'end_options: notified_on must be a finite date, not %', $2
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
     -- far enough to hold the first reachable option of either kind
     horizon := (greatest($2, c.starts_on) + s.notice + s.renewal_term + interval '1 year')::date;
     last_end := CASE WHEN s.renewal = 'agreement'
@@ -245,6 +243,8 @@ CREATE FUNCTION cultuur.earliest_end(contract_id integer, notified_on date) RETU
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
+-- the arguments first, before any work (a bad one is named in the error)
+SELECT cultuur.check_date('earliest_end', 'notified_on', $2);
         SELECT min(o.end_on) FROM cultuur.end_options($1, $2) o WHERE o.allowed
     $$;
 COMMENT ON FUNCTION cultuur.earliest_end(integer, date) IS 'The earliest date a notice sent on notified_on can end the contract.';
@@ -256,6 +256,8 @@ CREATE FUNCTION cultuur.index_value(series text, month date, base integer DEFAUL
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
+-- the arguments first, before any work (a bad one is named in the error)
+SELECT cultuur.check_date('index_value', 'month', $2), cultuur.check_year('index_value', 'base', $3);
         SELECT value FROM cultuur.price_index
          WHERE price_index.series = $1 AND price_index.month = $2 AND price_index.base = $3
     $$;
@@ -283,6 +285,9 @@ DECLARE
     annex     record;
     msg       text;
 BEGIN
+    -- the arguments first, before any work (a bad one is named in the error)
+    PERFORM cultuur.check_date('exit_fee_quote', 'effective_end', $2, true, '2300-12-31');
+    PERFORM cultuur.check_date('exit_fee_quote', 'notified_on', $4, true, '2300-12-31');
     SELECT * INTO c FROM cultuur.contract WHERE id = $1;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'contract % does not exist', $1 USING ERRCODE = 'foreign_key_violation';

@@ -36,6 +36,8 @@ CREATE FUNCTION cultuur.fee_detail(from_year integer, to_year integer)
     -- per call where the query itself takes milliseconds
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
+-- the arguments first, before any work (a bad one is named in the error)
+SELECT cultuur.check_year('fee_detail', 'from_year', $1), cultuur.check_year('fee_detail', 'to_year', $2);
 WITH cy AS (
     -- every calendar year in which a contract is in force
     SELECT c.id, c.library_id, c.service, c.starts_on, c.basis_pct, c.prorata_rule,
@@ -137,6 +139,8 @@ CREATE FUNCTION cultuur.contract_fee(contract_id integer, year integer) RETURNS 
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
+-- the arguments first, before any work (a bad one is named in the error)
+SELECT cultuur.check_year('contract_fee', 'year', $2);
         SELECT d.fee FROM cultuur.fee_detail($2, $2) d WHERE d.contract_id = $1
     $$;
 COMMENT ON FUNCTION cultuur.contract_fee(integer, integer) IS 'The fee of a contract for a calendar year (see fee_detail for its factors); NULL when the contract is not in force that year, a factor is missing, or the service is billed per user.';
@@ -168,6 +172,8 @@ CREATE FUNCTION cultuur.contract_status(as_of date DEFAULT current_date)
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
+-- the arguments first, before any work (a bad one is named in the error)
+SELECT cultuur.check_date('contract_status', 'as_of', $1);
 SELECT c.id, l.name, c.service,
        CASE WHEN $1 < c.starts_on THEN 'not started'
             WHEN NOT c.active @> $1 THEN 'ended'
@@ -208,6 +214,9 @@ CREATE FUNCTION cultuur.upcoming_deadlines(from_date date DEFAULT current_date,
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
+-- the arguments first, before any work (a bad one is named in the error)
+SELECT cultuur.check_date('upcoming_deadlines', 'from_date', $1),
+       cultuur.check_interval('upcoming_deadlines', 'horizon', $2, interval '100 years');
 SELECT * FROM (
     -- last day to give notice for each end option still reachable
     SELECT o.deadline, c.id, l.name, c.service,

@@ -135,6 +135,8 @@ CREATE FUNCTION cultuur.reach_cap_status(year integer)
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
+-- the arguments first, before any work (a bad one is named in the error)
+SELECT cultuur.check_year('reach_cap_status', 'year', $1);
 SELECT c.id, c.library_id, c.service, $1, p.inhabitants, m.months,
        cultuur.reach_cap(p.inhabitants, m.months, s.reach_pct),
        coalesce(u.users, 0),

@@ -174,6 +174,8 @@ CREATE FUNCTION cultuur.invoice_schedule(through date)
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
+-- the arguments first, before any work (a bad one is named in the error)
+SELECT cultuur.check_date('invoice_schedule', 'through', $1);
 SELECT c.id, 'ebooks_year',
        daterange(make_date(y, 1, 1), make_date(y + 1, 1, 1)),
        CASE WHEN y = extract(year FROM c.starts_on) THEN greatest(c.signed_on, c.starts_on)
@@ -208,7 +210,7 @@ CREATE FUNCTION cultuur.invoice_preview(contract_id integer, kind text, period d
 DECLARE
     c     cultuur.contract;
     s     cultuur.service;
-    y     integer := extract(year FROM lower($3));
+    y     integer;
     d     record;
     m     date;
     t     cultuur.tariff;
@@ -220,7 +222,19 @@ DECLARE
     amt   numeric;
     n     integer := 0;
 BEGIN
+    -- the arguments first, before any work (a bad one is named in the error)
+    PERFORM cultuur.check_date('invoice_preview', 'lower(period)', lower($3));
+    PERFORM cultuur.check_date('invoice_preview', 'upper(period)', upper($3));
+    y := extract(year FROM lower($3));
     SELECT * INTO c FROM cultuur.contract WHERE id = $1;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'invoice_preview: contract % does not exist', coalesce($1::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF $2 IS NULL OR $2 NOT IN ('ebooks_year', 'film_quarter') THEN
+        RAISE EXCEPTION 'invoice_preview: kind must be ebooks_year or film_quarter, not %', coalesce($2, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     SELECT * INTO s FROM cultuur.service WHERE code = c.service;
     IF s.price_model = 'per_inhabitant' THEN
         SELECT * INTO d FROM cultuur.fee_detail(y, y) f WHERE f.contract_id = c.id;
@@ -322,13 +336,12 @@ DECLARE
     periods   daterange[] := '{}';
     totals    numeric[] := '{}';
     n         integer := 0;
-    y         integer := extract(year FROM on_date);
+    y         integer;
     last_seq  integer;
 BEGIN
-    IF on_date IS NULL OR NOT isfinite(on_date) THEN
-        RAISE EXCEPTION 'run_invoicing: on_date must be a finite date, not %', coalesce(on_date::text, 'NULL')
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+    -- the arguments first, before any work (a bad one is named in the error)
+    PERFORM cultuur.check_date('run_invoicing', 'on_date', on_date);
+    y := extract(year FROM on_date);
     -- serialise invoicing runs: a concurrent run waits here and then sees
     -- (READ COMMITTED) what the first issued; under REPEATABLE READ it fails
     -- on the invoice counter instead of issuing anything twice
@@ -416,6 +429,8 @@ CREATE FUNCTION cultuur.invoicing_blocked(on_date date)
 DECLARE
     d record;
 BEGIN
+    -- the arguments first, before any work (a bad one is named in the error)
+    PERFORM cultuur.check_date('invoicing_blocked', 'on_date', on_date);
     FOR d IN
         SELECT sch.* FROM cultuur.invoice_schedule(on_date) sch
          WHERE sch.due <= on_date
@@ -451,6 +466,8 @@ DECLARE
     cn       cultuur.issued_invoice;
     amt      numeric;
 BEGIN
+    -- the arguments first, before any work (a bad one is named in the error)
+    PERFORM cultuur.check_date('credit_note', 'issued_on', $2);
     SELECT * INTO orig FROM cultuur.invoice WHERE id = $1 FOR UPDATE;
     -- update (not only lock) a row: under REPEATABLE READ a concurrent
     -- change to the invoice's balance then fails with 40001 instead of
@@ -552,6 +569,8 @@ CREATE FUNCTION cultuur.overdue(as_of date DEFAULT current_date)
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
+-- the arguments first, before any work (a bad one is named in the error)
+SELECT cultuur.check_date('overdue', 'as_of', $1);
 SELECT b.invoice_id, b.number, b.library_id, b.due_on,
        o.outstanding,
        $1 - b.due_on,
@@ -741,6 +760,8 @@ CREATE FUNCTION cultuur.budget_projection(from_year integer, to_year integer)
     LANGUAGE sql STABLE PARALLEL SAFE
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
+-- the arguments first, before any work (a bad one is named in the error)
+SELECT cultuur.check_year('budget_projection', 'from_year', $1), cultuur.check_year('budget_projection', 'to_year', $2);
 WITH years AS (
     SELECT c.id AS contract_id, c.library_id, c.service, c.active, c.starts_on, c.basis_pct,
            c.prorata_rule, c.index_from, s.price_model, s.index_series, s.kind, y AS year,
@@ -851,6 +872,8 @@ CREATE FUNCTION cultuur.budget_variance(from_year integer, to_year integer)
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
+-- the arguments first, before any work (a bad one is named in the error)
+SELECT cultuur.check_year('budget_variance', 'from_year', $1), cultuur.check_year('budget_variance', 'to_year', $2);
 SELECT l.id, l.name, y, coalesce(p.invoiced, 0.00), coalesce(p.projected, 0.00),
        coalesce(p.invoiced, 0.00) + coalesce(p.projected, 0.00),
        b.amount,
