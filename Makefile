@@ -45,7 +45,7 @@ INSTALL_PARTS = $(sort $(wildcard sql/install/*.sql))
 sql/cultuur--0.1.sql: $(INSTALL_PARTS)
 	cat $^ > $@
 
-.PHONY: deps demo test bench
+.PHONY: deps demo test bench dist check-meta deb-test
 
 deps:
 	@sh tools/deps.sh
@@ -65,3 +65,12 @@ bench: deps
 	$(MAKE) all
 	@sh tools/ensure-installed.sh
 	sh tools/with-cluster.sh sh bench/run.sh
+
+# packaging (doc/install.md): the PGXN zip, a check of META.json, and the
+# Debian package built and tried in a bare bookworm chroot (slow, as root)
+dist:
+	sh tools/dist.sh
+check-meta:
+	sh tools/check-meta.sh
+deb-test:
+	sh tools/deb-test.sh

@@ -152,6 +152,36 @@ if prereqs is not None:
                     if not version_range(rng):
                         err(f"prereqs.{phase}.{rel}.{name}: {rng!r} is not a version range")
 
+tags = meta.get("tags")
+if tags is not None and not (isinstance(tags, list) and tags and all(
+        isinstance(t, str) and 2 <= len(t) <= 255 and not re.search(r"[/\\\x00-\x1f\x7f]", t)
+        for t in tags)):
+    err("tags must be a non-empty list of strings of 2 to 255 characters without slash, backslash or control characters")
+
+res = meta.get("resources")
+if res is not None:
+    if not isinstance(res, dict) or not res:
+        err("resources must be a non-empty object")
+    else:
+        for k, v in res.items():
+            if k == "homepage":
+                if not nonempty_string(v):
+                    err("resources.homepage must be a URI")
+            elif k in ("bugtracker", "repository"):
+                allowed = ("web", "mailto") if k == "bugtracker" else ("url", "web", "type")
+                if not isinstance(v, dict) or not v or any(x not in allowed and not custom(x) for x in v):
+                    err(f"resources.{k} must be an object with keys among {', '.join(allowed)}")
+                elif k == "repository" and "url" in v and "type" not in v:
+                    err("resources.repository: a url needs its type (git)")
+            elif not custom(k):
+                err(f"resources has an unknown key '{k}'")
+
+ni = meta.get("no_index")
+if ni is not None:
+    if not isinstance(ni, dict) or not any(k in ni for k in ("file", "directory")) \
+            or any(k not in ("file", "directory") and not custom(k) for k in ni):
+        err("no_index must be an object with file and/or directory")
+
 status = meta.get("release_status")
 if status is not None and status not in ("stable", "testing", "unstable"):
     err("release_status must be stable, testing or unstable")

@@ -23,6 +23,7 @@
 #   CULTUUR_DEB_PORT=5470   the chroot cluster's port (unix socket only)
 #   CULTUUR_DEB_REFRESH=1   make the bare system again
 #   CULTUUR_DEB_MIRROR=URI  Debian mirror (default: the one apt uses here)
+# shellcheck disable=SC2016  # single quotes for sh -c scripts and formats
 set -u
 LC_ALL=C.UTF-8
 export LC_ALL
@@ -201,7 +202,10 @@ step "$work/build.log" "dpkg-buildpackage -us -uc -b" \
     sh -c 'cd "$1" && dpkg-buildpackage -us -uc -b' sh "$src" || finish
 note "build $(since "$t")"
 
-deb=$(ls "$work"/postgresql-$pgv-cultuur_*.deb 2>/dev/null | grep -v -- -dbgsym_ | head -n 1)
+deb=""
+for f in "$work/postgresql-$pgv-cultuur_"*.deb; do   # not the -dbgsym_ one
+    [ -f "$f" ] && deb=$f
+done
 if [ -z "$deb" ]; then
     not_ok "the build made postgresql-$pgv-cultuur_*.deb"
     finish

@@ -4,7 +4,9 @@
 #   2. isolation specs (test/isolation/specs)
 #   3. pgTAP (test/pgtap/*.sql through pg_prove)
 #   4. the dump/restore round trip (test/dump_restore.sh, TAP)
-#   5. pg_regress again with force_parallel_mode = regress, which runs
+#   5. a real client library's view of the report columns
+#      (test/clients/column_types.py, psycopg, TAP)
+#   6. pg_regress again with force_parallel_mode = regress, which runs
 #      every PARALLEL SAFE function in a worker and so catches wrong labels
 # and ends with the totals "N passed, M failed", also written to the file
 # named by CULTUUR_SUMMARY (tools/test.sh prints it as the very last line,
@@ -74,6 +76,19 @@ if [ -f test/dump_restore.sh ]; then
     f=$(grep -cE '^not ok ' "$log/dump" || true)
     if [ $st -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
     echo "== dump/restore: $p passed, $f failed"
+    passed=$((passed + p))
+    failed=$((failed + f))
+fi
+
+if [ -f test/clients/column_types.py ]; then
+    echo "== clients"
+    /usr/bin/python3 test/clients/column_types.py >"$log/clients" 2>&1
+    st=$?
+    grep -vE '^ok ' "$log/clients"
+    p=$(grep -cE '^ok ' "$log/clients" || true)
+    f=$(grep -cE '^not ok ' "$log/clients" || true)
+    if [ $st -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    echo "== clients: $p passed, $f failed"
     passed=$((passed + p))
     failed=$((failed + f))
 fi

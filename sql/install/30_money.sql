@@ -33,3 +33,15 @@ CREATE FUNCTION cultuur.reach_cap(inhabitants numeric, months integer,
     AS 'MODULE_PATHNAME', 'reach_cap' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cultuur.reach_cap(numeric, integer, numeric) IS
 'Lot 1B reach cap X = months * inhabitants * pct / 100, exact (SPEC section 8): the unique users after which a library may put its order on hold.';
+
+-- Amounts and prices as the reports return them.  A function's result
+-- columns carry no numeric scale of their own; a domain does, and
+-- PostgreSQL describes a domain column to clients as its base type with
+-- that scale, so a reporting tool (JDBC, ODBC, psycopg) sees numeric(12,2)
+-- for an amount, as for the stored invoice totals, instead of a numeric
+-- of unknown scale.  Every value given these types is already rounded
+-- (to cents; prices have at most 6 decimals): the cast never rounds again.
+CREATE DOMAIN cultuur.amount AS numeric(12,2);
+COMMENT ON DOMAIN cultuur.amount IS 'An amount in euros and cents, as invoices carry it: numeric(12,2). The type of the amounts the reports return.';
+CREATE DOMAIN cultuur.price AS numeric(18,6);
+COMMENT ON DOMAIN cultuur.price IS 'A unit price in euros with up to 6 decimals, as tier schedules carry it: numeric(18,6).';

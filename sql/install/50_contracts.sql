@@ -265,7 +265,7 @@ COMMENT ON FUNCTION cultuur.index_value(text, date, integer) IS 'The published v
 
 CREATE FUNCTION cultuur.exit_fee_quote(contract_id integer, effective_end date,
         reason cultuur.termination_reason DEFAULT 'ordinary', notified_on date DEFAULT NULL)
-    RETURNS TABLE (exit_fee numeric, note text)
+    RETURNS TABLE (exit_fee cultuur.amount, note text)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$

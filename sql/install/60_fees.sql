@@ -12,23 +12,23 @@ CREATE FUNCTION cultuur.fee_detail(from_year integer, to_year integer)
         period          daterange,
         active          daterange,
         tariff_id       integer,
-        fixed_fee       numeric,
+        fixed_fee       cultuur.amount,
         tiers           cultuur.tiers,
         population_year integer,
         inhabitants     integer,
         basis_pct       numeric,
         basis           numeric,
         tier_volume     numeric,
-        unit_price      numeric,
-        variable_part   numeric,
-        yearly_amount   numeric,
+        unit_price      cultuur.price,
+        variable_part   cultuur.amount,
+        yearly_amount   cultuur.amount,
         index_series    text,
         base_index      numeric,
         year_index      numeric,
-        indexed_amount  numeric,
+        indexed_amount  cultuur.amount,
         prorata_rule    cultuur.prorata_rule,
         share           numeric,
-        fee             numeric,
+        fee             cultuur.amount,
         note            text)
     LANGUAGE sql STABLE PARALLEL SAFE
     -- the planner's estimates (1000 years per contract) cross jit_above_cost
@@ -107,19 +107,19 @@ amounts AS MATERIALIZED (
             AND yi.month = make_date(p.year, 1, 1)
 )
 SELECT a.id, a.library_id, a.service, a.year, a.period, a.active, a.tariff_id,
-       a.fixed_fee, a.tiers, a.year - 1, a.inhabitants, a.basis_pct, a.basis,
-       a.tier_volume, a.unit_price, a.variable_part,
-       a.fixed_fee + a.variable_part,
+       a.fixed_fee::cultuur.amount, a.tiers, a.year - 1, a.inhabitants, a.basis_pct, a.basis,
+       a.tier_volume, a.unit_price::cultuur.price, a.variable_part::cultuur.amount,
+       (a.fixed_fee + a.variable_part)::cultuur.amount,
        CASE WHEN a.is_indexed THEN a.index_series END,
        a.base_index, a.year_index,
-       CASE WHEN NOT a.is_indexed THEN a.fixed_fee + a.variable_part
-            ELSE cultuur.indexed(a.fixed_fee + a.variable_part, a.base_index, a.year_index) END,
+       (CASE WHEN NOT a.is_indexed THEN a.fixed_fee + a.variable_part
+             ELSE cultuur.indexed(a.fixed_fee + a.variable_part, a.base_index, a.year_index) END)::cultuur.amount,
        a.prorata_rule,
        cultuur.prorata(a.active, a.period, a.prorata_rule),
-       CASE WHEN a.price_model = 'per_inhabitant' THEN
+       (CASE WHEN a.price_model = 'per_inhabitant' THEN
            cultuur.prorate(CASE WHEN NOT a.is_indexed THEN a.fixed_fee + a.variable_part
                                 ELSE cultuur.indexed(a.fixed_fee + a.variable_part, a.base_index, a.year_index) END,
-                           a.active, a.period, a.prorata_rule) END,
+                           a.active, a.period, a.prorata_rule) END)::cultuur.amount,
        CASE WHEN a.price_model = 'per_user' THEN 'billed per unique user per month, from usage'
             WHEN a.tariff_id IS NULL THEN format('no tariff of %s in force in %s', a.service, a.year)
             WHEN a.inhabitants IS NULL THEN format('inhabitants on 1 January %s not entered', a.year - 1)
@@ -135,7 +135,7 @@ SELECT a.id, a.library_id, a.service, a.year, a.period, a.active, a.tariff_id,
 $$;
 COMMENT ON FUNCTION cultuur.fee_detail(integer, integer) IS 'Per contract and calendar year from from_year to to_year, every factor of its fee: tariff, inhabitants of 1 January of the previous year, basis share, consortium tier volume and unit price, yearly amount, index factor, pro-rata share and the fee. fee is NULL (with a note) when a factor is missing or the service is billed per user.';
 
-CREATE FUNCTION cultuur.contract_fee(contract_id integer, year integer) RETURNS numeric
+CREATE FUNCTION cultuur.contract_fee(contract_id integer, year integer) RETURNS cultuur.amount
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
@@ -167,7 +167,7 @@ CREATE FUNCTION cultuur.contract_status(as_of date DEFAULT current_date)
         ends_on         date,
         next_end_option date,
         notice_deadline date,
-        exit_fee_if_notice_today numeric,
+        exit_fee_if_notice_today cultuur.amount,
         exit_fee_note   text)
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp SET jit = off

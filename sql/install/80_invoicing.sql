@@ -201,9 +201,9 @@ COMMENT ON FUNCTION cultuur.invoice_schedule(date) IS 'Every invoice due on or b
 -- by anyone who wants to preview an invoice
 CREATE FUNCTION cultuur.invoice_preview(contract_id integer, kind text, period daterange)
     RETURNS TABLE (line_no integer, description text, month date, quantity numeric,
-                   unit_price numeric, tier_volume numeric, fixed_fee numeric,
-                   base_amount numeric, base_index numeric, new_index numeric,
-                   share text, amount numeric)
+                   unit_price cultuur.price, tier_volume numeric, fixed_fee cultuur.amount,
+                   base_amount cultuur.amount, base_index numeric, new_index numeric,
+                   share text, amount cultuur.amount)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
@@ -550,9 +550,9 @@ COMMENT ON TABLE cultuur.suspension IS 'Service suspended for an unpaid invoice:
 CREATE VIEW cultuur.invoice_balance AS
 SELECT i.id AS invoice_id, i.number, i.library_id, i.contract_id, i.kind, i.period,
        i.issued_on, i.due_on, i.total,
-       coalesce(p.paid, 0.00) AS paid,
-       coalesce(cn.credited, 0.00) AS credited,
-       i.total - coalesce(p.paid, 0.00) - coalesce(cn.credited, 0.00) AS outstanding
+       coalesce(p.paid, 0.00)::cultuur.amount AS paid,
+       coalesce(cn.credited, 0.00)::cultuur.amount AS credited,
+       (i.total - coalesce(p.paid, 0.00) - coalesce(cn.credited, 0.00))::cultuur.amount AS outstanding
   FROM cultuur.invoice i
   LEFT JOIN (SELECT invoice_id, pg_catalog.sum(amount) AS paid FROM cultuur.payment GROUP BY invoice_id) p
          ON p.invoice_id = i.id
@@ -564,7 +564,7 @@ COMMENT ON VIEW cultuur.invoice_balance IS 'Per invoice: total, paid, credited a
 
 CREATE FUNCTION cultuur.overdue(as_of date DEFAULT current_date)
     RETURNS TABLE (invoice_id integer, number text, library_id integer, due_on date,
-                   outstanding numeric, days_overdue integer, formal_notice_on date,
+                   outstanding cultuur.amount, days_overdue integer, formal_notice_on date,
                    eligible_for_suspension boolean, suspended_since date)
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp SET jit = off
@@ -572,7 +572,7 @@ CREATE FUNCTION cultuur.overdue(as_of date DEFAULT current_date)
 -- the arguments first, before any work (a bad one is named in the error)
 SELECT cultuur.check_date('overdue', 'as_of', $1);
 SELECT b.invoice_id, b.number, b.library_id, b.due_on,
-       o.outstanding,
+       o.outstanding::cultuur.amount,
        $1 - b.due_on,
        fn.sent_on,
        $1 - b.due_on > 30 AND fn.sent_on IS NOT NULL,
@@ -755,7 +755,7 @@ COMMENT ON TABLE cultuur.budget_assumption IS 'What a municipality expects for a
 
 CREATE FUNCTION cultuur.budget_projection(from_year integer, to_year integer)
     RETURNS TABLE (library_id integer, library text, year integer, service text,
-                   contract_id integer, invoiced numeric, projected numeric,
+                   contract_id integer, invoiced cultuur.amount, projected cultuur.amount,
                    source text)
     LANGUAGE sql STABLE PARALLEL SAFE
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
@@ -809,7 +809,8 @@ WITH years AS (
       LEFT JOIN cultuur.budget_assumption a
              ON a.library_id = y.library_id AND a.year = y.year AND a.service = y.service
 )
-SELECT r.library_id, r.library, r.year, r.service, r.contract_id, r.invoiced, r.projected,
+SELECT r.library_id, r.library, r.year, r.service, r.contract_id,
+       r.invoiced::cultuur.amount, r.projected::cultuur.amount,
        CASE WHEN r.projected <> 0 THEN r.source
             WHEN r.source LIKE 'invoices%' THEN 'invoices'
             ELSE 'nothing billed' END
@@ -867,17 +868,18 @@ $$;
 COMMENT ON FUNCTION cultuur.budget_projection(integer, integer) IS 'Cost per municipality, budget year (the year the service is used) and contract: what was invoiced, plus the projected rest from the contract rules, or from the budget assumptions where usage or published figures are not known yet.';
 
 CREATE FUNCTION cultuur.budget_variance(from_year integer, to_year integer)
-    RETURNS TABLE (library_id integer, library text, year integer, invoiced numeric,
-                   projected numeric, expected_total numeric, approved numeric, variance numeric)
+    RETURNS TABLE (library_id integer, library text, year integer, invoiced cultuur.amount,
+                   projected cultuur.amount, expected_total cultuur.amount, approved cultuur.amount,
+                   variance cultuur.amount)
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 -- the arguments first, before any work (a bad one is named in the error)
 SELECT cultuur.check_year('budget_variance', 'from_year', $1), cultuur.check_year('budget_variance', 'to_year', $2);
-SELECT l.id, l.name, y, coalesce(p.invoiced, 0.00), coalesce(p.projected, 0.00),
-       coalesce(p.invoiced, 0.00) + coalesce(p.projected, 0.00),
-       b.amount,
-       b.amount - (coalesce(p.invoiced, 0.00) + coalesce(p.projected, 0.00))
+SELECT l.id, l.name, y, coalesce(p.invoiced, 0.00)::cultuur.amount, coalesce(p.projected, 0.00)::cultuur.amount,
+       (coalesce(p.invoiced, 0.00) + coalesce(p.projected, 0.00))::cultuur.amount,
+       b.amount::cultuur.amount,
+       (b.amount - (coalesce(p.invoiced, 0.00) + coalesce(p.projected, 0.00)))::cultuur.amount
   FROM cultuur.library l
  CROSS JOIN generate_series($1, $2) y
   LEFT JOIN (SELECT bp.library_id, bp.year, sum(bp.invoiced) AS invoiced, sum(bp.projected) AS projected
@@ -905,16 +907,16 @@ COMMENT ON TABLE cultuur.quoted_amount IS 'An amount someone quoted (a figure pr
 
 CREATE VIEW cultuur.reconciliation AS
 SELECT q.id, q.contract_id, c.service, q.year, q.what, q.source, q.quoted,
-       CASE q.what WHEN 'yearly_amount' THEN f.yearly_amount
-                   WHEN 'fee' THEN f.fee
-                   ELSE (SELECT pg_catalog.sum(i.total) FROM cultuur.invoice i
-                          WHERE i.contract_id = q.contract_id AND extract(year FROM pg_catalog.lower(i.period)) = q.year) END AS computed,
-       q.quoted - CASE q.what WHEN 'yearly_amount' THEN f.yearly_amount
-                              WHEN 'fee' THEN f.fee
-                              ELSE (SELECT pg_catalog.sum(i.total) FROM cultuur.invoice i
-                                     WHERE i.contract_id = q.contract_id AND extract(year FROM pg_catalog.lower(i.period)) = q.year) END AS difference
+       x.computed::numeric(14,2) AS computed,
+       (q.quoted - x.computed)::numeric(14,2) AS difference
   FROM cultuur.quoted_amount q
   JOIN cultuur.contract c ON c.id = q.contract_id
-  LEFT JOIN LATERAL (SELECT * FROM cultuur.fee_detail(q.year, q.year) fd WHERE fd.contract_id = q.contract_id) f ON true;
+  LEFT JOIN LATERAL (SELECT * FROM cultuur.fee_detail(q.year, q.year) fd WHERE fd.contract_id = q.contract_id) f ON true
+ CROSS JOIN LATERAL (
+      SELECT CASE q.what WHEN 'yearly_amount' THEN f.yearly_amount
+                         WHEN 'fee' THEN f.fee
+                         ELSE (SELECT pg_catalog.sum(i.total) FROM cultuur.invoice i
+                                WHERE i.contract_id = q.contract_id
+                                  AND extract(year FROM pg_catalog.lower(i.period)) = q.year) END AS computed) x;
 COMMENT ON VIEW cultuur.reconciliation IS 'Each quoted amount beside the amount the contract rules give, with the difference (quoted minus computed).';
 
