@@ -45,7 +45,7 @@ INSTALL_PARTS = $(sort $(wildcard sql/install/*.sql))
 sql/cultuur--0.1.sql: $(INSTALL_PARTS)
 	cat $^ > $@
 
-.PHONY: deps demo test bench dist check-meta deb-test
+.PHONY: deps demo test bench psql dist check-meta deb-test
 
 deps:
 	@sh tools/deps.sh
@@ -55,6 +55,12 @@ demo: deps
 	$(MAKE) all
 	@sh tools/ensure-installed.sh
 	sh tools/with-cluster.sh sh demo/run.sh
+
+# psql on a throwaway cluster with the Antwerp scenario loaded, removed on exit
+psql: deps
+	$(MAKE) all
+	@sh tools/ensure-installed.sh
+	@sh tools/with-cluster.sh sh tools/psql-demo.sh
 
 test: deps
 	$(MAKE) all
