@@ -315,10 +315,23 @@ COMMENT ON FUNCTION cultuur.invoice_preview(integer, text, daterange) IS 'The li
 -- Locks that serialise the engine's own runs.  No role has any privilege
 -- on this table, so no session but the engine's can take these locks.
 CREATE TABLE cultuur.engine_lock (
-    name    text PRIMARY KEY
+    name    text PRIMARY KEY,
+    runs    bigint NOT NULL DEFAULT 0
 );
 INSERT INTO cultuur.engine_lock (name) VALUES ('invoicing');
-COMMENT ON TABLE cultuur.engine_lock IS 'Rows the engine locks to serialise its runs (invoicing); shipped with the extension, readable and writable by no role.';
+COMMENT ON TABLE cultuur.engine_lock IS 'Rows the engine locks to serialise its runs (invoicing): a run updates its row (runs counts them), and the guards of the facts invoices use lock it too (invoicing_barrier); shipped with the extension, readable and writable by no role.';
+
+-- Facts an invoice is computed from (tariffs, populations, index values,
+-- a contract's fee columns) may change only while no invoicing run is
+-- under way: a change waits for a running run and then sees its invoices
+-- (READ COMMITTED), or fails with 40001 when a run committed after its
+-- snapshot (REPEATABLE READ); a run waits for a change to commit and then
+-- uses the new value.
+CREATE FUNCTION cultuur.invoicing_barrier() RETURNS void
+    LANGUAGE sql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$ SELECT FROM cultuur.engine_lock WHERE name = 'invoicing' FOR SHARE $$;
+COMMENT ON FUNCTION cultuur.invoicing_barrier() IS 'Locks the invoicing row of engine_lock in share mode: called by the guards of invoiced facts, so that no fact changes under a running invoicing run.';
 
 CREATE FUNCTION cultuur.run_invoicing(on_date date)
     RETURNS SETOF cultuur.issued_invoice
@@ -346,8 +359,11 @@ BEGIN
     -- (READ COMMITTED) what the first issued; under REPEATABLE READ it fails
     -- on the invoice counter instead of issuing anything twice
     -- (a row of a table that no role can read or lock, unlike an advisory
-    -- lock, which any session could take and hold to block invoicing)
-    PERFORM 1 FROM cultuur.engine_lock WHERE name = 'invoicing' FOR UPDATE;
+    -- lock, which any session could take and hold to block invoicing;
+    -- updated, not only locked, so that a guard of an invoiced fact whose
+    -- REPEATABLE READ snapshot predates this run fails instead of missing
+    -- its invoices: see invoicing_barrier)
+    UPDATE cultuur.engine_lock SET runs = runs + 1 WHERE name = 'invoicing';
 
     -- 1. the lines of every due invoice, from one preview each; an invoice
     --    whose factors are not known yet (population, index) is skipped

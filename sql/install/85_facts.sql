@@ -37,6 +37,7 @@ DECLARE
     inv     integer;
     term    integer;
 BEGIN
+    PERFORM cultuur.invoicing_barrier();
     IF TG_OP = 'DELETE'
        OR (NEW.service, NEW.fixed_fee, lower(NEW.valid)) IS DISTINCT FROM (OLD.service, OLD.fixed_fee, lower(OLD.valid))
        OR NOT (NEW.tiers OPERATOR(cultuur.=) OLD.tiers) THEN
@@ -86,6 +87,7 @@ BEGIN
     IF TG_OP = 'UPDATE' AND NEW IS NOT DISTINCT FROM OLD THEN
         RETURN NEW;
     END IF;
+    PERFORM cultuur.invoicing_barrier();
     -- its library's per-inhabitant invoices of that year, and those of
     -- every library whose consortium tier volume it was part of
     SELECT i.id INTO inv
@@ -137,6 +139,7 @@ BEGIN
        OR TG_OP = 'UPDATE' AND NEW IS NOT DISTINCT FROM OLD THEN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
+    PERFORM cultuur.invoicing_barrier();
     SELECT i.id INTO inv
       FROM cultuur.invoice i
       JOIN cultuur.contract c ON c.id = i.contract_id
@@ -174,6 +177,7 @@ CREATE FUNCTION cultuur.contract_invoiced_guard() RETURNS trigger
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 BEGIN
+    PERFORM cultuur.invoicing_barrier();
     PERFORM cultuur.refuse_invoiced_change(
         format('the library, service, dates, basis share, pro-rata rule or indexation of contract %s', OLD.id),
         (SELECT min(i.id) FROM cultuur.invoice i WHERE i.contract_id = OLD.id AND i.kind <> 'credit_note'),
