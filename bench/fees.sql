@@ -1,4 +1,4 @@
--- cultuur fees benchmark (issue 3): every fee of 300 libraries x 6
+-- cultuur fees benchmark: every fee of 300 libraries x 6
 -- services x 10 years in one query, cultuur.fee_detail against the same
 -- computation written by hand in plain SQL, in ONE session.
 -- bench/run.sh runs this in a database of its own (cultuur_bench_fees).

@@ -169,7 +169,7 @@ UNION ALL SELECT t.id, a, p FROM cultuur.tariff t,
     (VALUES (NULL, 1.21), (1000, 0.98), (2000, 0.932)) v(a, p) WHERE t.service = 'film-4B';
 ANALYZE bench.tariff_tier;
 
--- The fee of every contract and calendar year 2023-2032 (SPEC 2-5):
+-- The fee of every contract and calendar year 2023-2032 (doc/rules.md §2-5):
 --   inhabitants of 1 January of the previous year x basis share (not
 --   rounded); the tier picked by the consortium volume (inhabitants of
 --   every library with a contract for the service that year, each library

@@ -1,4 +1,4 @@
--- cultuur usage and invoicing benchmark (issue 4), in ONE session:
+-- cultuur usage and invoicing benchmark, in ONE session:
 --   1. ingestion: COPY of the same files into cultuur.usage_event (with
 --      the statement trigger that counts unique users) and into a plain
 --      table of the same shape without it; target: counting >= half the

@@ -3,7 +3,7 @@
 --
 -- Every case is one statement followed by "\echo SQLSTATE :SQLSTATE", so
 -- the expected output shows the error as a user sees it (message, DETAIL,
--- HINT) and the SQLSTATE that programs see.  API.md: malformed literals
+-- HINT) and the SQLSTATE that programs see.  the README's reference: malformed literals
 -- 22P02, numbers too large for the type 22003, malformed binary data 22P03,
 -- bad arguments 22023, NULL array elements 22004.
 --

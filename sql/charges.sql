@@ -1,4 +1,4 @@
--- Prices and charges from a tier schedule (SPEC section 3):
+-- Prices and charges from a tier schedule (doc/rules.md §3):
 -- tier_price, volume_charge (both forms) and graduated_charge.
 --
 -- Film lots (Bijlage A), thresholds strict (">"):

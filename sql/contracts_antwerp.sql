@@ -1,7 +1,7 @@
 --
--- Contracts in the database: the Antwerp scenario (SPEC sections 2-7,
--- issue 3).  Antwerp's e-book contract and film lots 1B and 2A as rows,
--- with the dates of SPEC section 7.
+-- Contracts in the database: the Antwerp scenario (doc/rules.md §2-7).
+-- Antwerp's e-book contract and film lots 1B and 2A as rows,
+-- with the dates of doc/rules.md §7.
 --
 -- Every number below was computed by hand (exact decimals) and is given in
 -- the comment above the statement that shows it; a refused statement is
@@ -37,7 +37,7 @@ INSERT INTO cultuur.library (id, name, nis_code) VALUES (1, 'Antwerpen', '11002'
 
 INSERT INTO cultuur.population (library_id, year, inhabitants) VALUES
     (1, 2021, 529417),      -- (seed) Bijlage A
-    (1, 2022, 530630),      -- SPEC 5 worked example
+    (1, 2022, 530630),      -- doc/rules.md §5 worked example
     (1, 2023, 532500),      -- invented
     (1, 2024, 535000),      -- invented
     (1, 2025, 538000);      -- invented
@@ -89,10 +89,10 @@ SELECT d AS on_date, t.term_no, t.kind, t.term
 -- before 31 December" = on or before 30 September; the sending date
 -- counts).  One termination per transaction, rolled back.
 --
--- The exit fee (SPEC 6, Bijlage A 2): k = exit year - 2022 + 1, rate
+-- The exit fee (doc/rules.md §6, Bijlage A 2): k = exit year - 2022 + 1, rate
 -- x inhabitants of 1 January of the exit year x 80 %, rounded, then indexed
 -- with the CPI of January of the exit year over January 2022 (118.32),
--- rounded again (SPEC 5 formula).
+-- rounded again (doc/rules.md §5 formula).
 --
 -- 30 September 2023 -> ends 31 December 2023, k = 2:
 --   0.0827 x 532,500 x 0.80 = 0.0827 x 426,000.0 = 35,230.20;
@@ -152,7 +152,7 @@ RETURNING notified_on, effective_end, exit_fee, exit_fee_note;
 ROLLBACK;
 -- 2026: the initial term ends on 15 September 2026 (before 31 December
 -- 2026).  A notice by 15 June 2026 (15 September - 3 months, E 10.3) ends
--- the contract with its initial term: no exit fee (SPEC 6: no fee after
+-- the contract with its initial term: no exit fee (doc/rules.md §6: no fee after
 -- the initial term).
 BEGIN;
 INSERT INTO cultuur.termination (contract_id, notified_on) VALUES (1, '2026-06-15')
@@ -252,7 +252,7 @@ INSERT INTO cultuur.termination (contract_id, notified_on, reason) VALUES (1, '2
 ROLLBACK;
 -- 7e. data_annex_change: a worsening change notified on 15 March 2024.
 -- "Within 3 months" of it = up to and including 15 June 2024 (15 March +
--- 3 months, counted like the notice periods of SPEC 7).
+-- 3 months, counted like the notice periods of doc/rules.md §7).
 INSERT INTO cultuur.data_annex_change (id, service, notified_on, worsening, description) VALUES
     (1, 'ebooks', '2024-03-15', true, 'invented: loan history shared with the platform supplier');
 -- notice on 15 June 2024 (the last day): waived; the contract still ends on
@@ -454,15 +454,15 @@ VALUES (1, 'film-2A', '2025-01-01', '2025-01-01', 80);
 \echo SQLSTATE :SQLSTATE
 
 --
--- 12. Fees per year 2022-2026 (SPEC 2-5), every factor shown.
+-- 12. Fees per year 2022-2026 (doc/rules.md §2-5), every factor shown.
 --
 -- e-books (basis = inhabitants of 1 January Y-1 x 80 %, not rounded):
 --   2022: 838.54 + round(0.1645 x 423,533.6, 2) = 838.54 + 69,671.28
 --         = 70,509.82; 2 months (November, December) of 12:
---         round(70,509.82 x 2 / 12, 2) = 11,751.64           (SPEC 4)
+--         round(70,509.82 x 2 / 12, 2) = 11,751.64           (doc/rules.md §4)
 --   2023: 838.54 + round(0.1645 x 424,504.0, 2) = 838.54 + 69,830.91
 --         = 70,669.45; x 127.84 / 118.32 = 76,355.4978... -> 76,355.50
---                                                            (SPEC 5)
+--                                                            (doc/rules.md §5)
 --   2024: 838.54 + round(0.1645 x 426,000.0, 2) = 838.54 + 70,077.00
 --         = 70,915.54; x 130.08 / 118.32 = 77,963.9397... -> 77,963.94
 --   2025: 838.54 + round(0.1645 x 428,000.0, 2) = 838.54 + 70,406.00
@@ -487,7 +487,7 @@ SELECT service, year, population_year AS pop_year, inhabitants, basis, tier_volu
 SELECT y AS year, cultuur.contract_fee(1, y) AS ebooks, cultuur.contract_fee(2, y) AS film_1b,
        cultuur.contract_fee(3, y) AS film_2a
   FROM generate_series(2021, 2027) y ORDER BY y;
--- the SPEC 6 worked example as a plain function call (basis 423,533.6):
+-- the doc/rules.md §6 worked example as a plain function call (basis 423,533.6):
 --   round(0.0827 x 423,533.6, 2) = 35,026.23
 SELECT cultuur.exit_fee('{0.1240,0.0827,0.0413,0.0413}', 2022, 2023, 423533.6) AS spec_6_example;
 

@@ -1,5 +1,5 @@
 --
--- Contracts in the database: many invented contracts (issue 3).
+-- Contracts in the database: many invented contracts.
 --
 -- Other start months, leap years, the three pro-rata rules, initial terms
 -- ending mid-year, tacit renewals into the 2030s, libraries sharing a
@@ -183,7 +183,7 @@ SELECT count(*) AS price_changes FROM cultuur.price_change;
 -- 3. Film lot 4A shared by several libraries: the tier is chosen by the
 -- consortium-wide count of inhabitants (of 1 January Y-1) of every library
 -- with a lot 4A contract in force in year Y, and that one price applies to
--- all of them (SPEC 3, strict ">").  Tiers: 0.022; > 500,000: 0.018;
+-- all of them (doc/rules.md §3, strict ">").  Tiers: 0.022; > 500,000: 0.018;
 -- > 1,000,000: 0.0165.
 --
 -- Gent (basis 90 %), Brugge and Leuven from 1 January 2023 (2 years: to
@@ -278,7 +278,7 @@ ROLLBACK;
 
 --
 -- 4. E-book contracts with other start months and the three pro-rata
--- rules (SPEC 4).  Yearly price = 838.54 + round(0.1645 x basis, 2), basis
+-- rules (doc/rules.md §4).  Yearly price = 838.54 + round(0.1645 x basis, 2), basis
 -- = inhabitants of 1 January Y-1 (100 %).
 --
 INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, initial_end, prorata_rule, index_from) VALUES

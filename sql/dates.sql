@@ -1,5 +1,5 @@
--- Dates of the contract rules (SPEC section 7) and the lot 1B reach cap
--- (SPEC section 8).
+-- Dates of the contract rules (doc/rules.md §7) and the lot 1B reach cap
+-- (doc/rules.md §8).
 --   notice_deadline(end_date, notice = '3 months') = end_date - notice:
 --     the last day a notice may be sent to end on end_date (the sending
 --     date counts); month arithmetic clamps to the end of the month.
@@ -74,7 +74,7 @@ SELECT cultuur.notice_deadline('2023-12-31', '5 months') AS price_increase_deadl
 --
 -- earliest_year_end: a notice sent on 30 September still ends the contract
 -- on 31 December of that year; one sent on 1 October only a year later
--- (SPEC section 7).
+-- (doc/rules.md §7).
 --
 SELECT notified_on, cultuur.earliest_year_end(notified_on) AS earliest_year_end
   FROM unnest('{2022-09-30, 2022-10-01, 2022-01-01, 2022-06-15, 2022-12-31,
@@ -131,7 +131,7 @@ SELECT cultuur.notice_deadline('4714-11-24 BC', '1 day');
 SELECT cultuur.earliest_year_end('5874897-10-01');
 
 --
--- reach_cap (SPEC section 8): Antwerp, 12 months, 529,417 inhabitants
+-- reach_cap (doc/rules.md §8): Antwerp, 12 months, 529,417 inhabitants
 --   12 x 529417 x 0.18 / 100 = 11435.4072 (11,435.41 rounded to cents)
 --
 SELECT inhabitants, months, cultuur.reach_cap(inhabitants, months) AS reach_cap,

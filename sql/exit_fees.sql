@@ -1,4 +1,4 @@
--- Exit fees (SPEC section 6): exit_fee(rates, entry_year, exit_year, basis)
+-- Exit fees (doc/rules.md §6): exit_fee(rates, entry_year, exit_year, basis)
 -- k = exit_year - entry_year + 1; k < 1 is an error; k beyond the rates
 -- costs 0.00 (the initial term is over); else round(rates[k] * basis, 2).
 -- rates[k] is the k-th element, whatever the array's lower bound.
@@ -7,9 +7,9 @@
 --   k = 1 (2022) 0.1240, 2 (2023) 0.0827, 3 (2024) 0.0413, 4 (2025) 0.0413
 
 --
--- SPEC worked example and table: Antwerp, basis 80 % of 529,417 = 423,533.6
+-- worked example of doc/rules.md and table: Antwerp, basis 80 % of 529,417 = 423,533.6
 --   2022: 0.1240 x 423533.6 = 52518.1664  -> 52,518.17
---   2023: 0.0827 x 423533.6 = 35026.22872 -> 35,026.23 (the SPEC example)
+--   2023: 0.0827 x 423533.6 = 35026.22872 -> 35,026.23 (the worked example of doc/rules.md)
 --   2024: 0.0413 x 423533.6 = 17491.93768 -> 17,491.94
 --   2025: same rate                        -> 17,491.94
 --   2026, 2027: after the initial term     -> 0.00

@@ -22,7 +22,7 @@
 --
 SET client_min_messages = notice;
 
--- The reference parser: API.md's grammar as a regular expression, plus
+-- The reference parser: the grammar of the README's tiers reference as a regular expression, plus
 -- the limits (16384 bytes, 64 tiers, 12 integer digits, 6 decimals,
 -- strictly increasing bounds, no '>= 0').  Returns the canonical text,
 -- or NULL when the literal must be refused.

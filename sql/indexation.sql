@@ -1,4 +1,4 @@
--- Indexation (SPEC section 5): indexed(amount, base_index, new_index)
+-- Indexation (doc/rules.md §5): indexed(amount, base_index, new_index)
 -- = round(amount * new_index / base_index, 2), divided exactly and rounded
 -- once, half away from zero.
 --
@@ -8,7 +8,7 @@
 --   health 109.72  110.35  118.21  128.00  130.19  135.52
 
 --
--- SPEC worked example (e-books, Antwerp, 2023): inhabitants on 1 January
+-- worked example of doc/rules.md (e-books, Antwerp, 2023): inhabitants on 1 January
 -- 2022 = 530,630 -> basis 80 % = 424,504.0; 0.1645 x 424504.0 = 69830.908
 -- -> 69,830.91; + 838.54 fixed = 70,669.45 before indexation.
 -- x 127.84 / 118.32 = 76355.4977... -> 76,355.50 (+8.05 %).
@@ -29,7 +29,7 @@ SELECT s.series, y AS year, amount, base_index, new_index,
        (VALUES (70669.45)) AS a(amount)
  ORDER BY s.series, y;
 
--- The SPEC's 2022 fee 70,509.82 and the lot prices, indexed by CPI
+-- doc/rules.md's 2022 fee 70,509.82 and the lot prices, indexed by CPI
 -- 2022 -> 2023, 2023 -> 2024 and 2024 -> 2025; the health index for film.
 SELECT amount, base_index, new_index, cultuur.indexed(amount, base_index, new_index) AS indexed
   FROM unnest('{70509.82, 69671.28, 838.54, 6353.00, 1588.25, 35026.23, 52518.17, 0.01}'::numeric[]) AS amount,
@@ -73,7 +73,7 @@ SELECT amount, base_index, new_index, cultuur.indexed(amount, base_index, new_in
 -- cent: multiplying by the factor rounded to 4 or 6 decimals, or rounding
 -- the result to 3 decimals before rounding to cents.
 --   70669.45 x 127.84/118.32 = 76355.4977... -> 76355.50;
---            x 1.0805 = 76358.34; x 1.080460 = 76355.51 (the SPEC example!)
+--            x 1.0805 = 76358.34; x 1.080460 = 76355.51 (the worked example of doc/rules.md!)
 --   70000.01 x 127.84/118.32 = 75632.19471... -> 75632.19;
 --            via 75632.195 -> 75632.20
 --   69671.28 x 130.08/118.32 = 76596.0117... -> 76596.01;

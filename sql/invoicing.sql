@@ -1,6 +1,5 @@
 --
--- Invoicing, payments, suspension and budget (SPEC sections 3, 4, 5, 8, 9;
--- issue 4): Antwerp's three services 2022-2026 and three invented
+-- Invoicing, payments, suspension and budget (doc/rules.md §3, 4, 5, 8, 9): Antwerp's three services 2022-2026 and three invented
 -- libraries, with usage small enough to count by hand.
 --
 -- Every amount was computed by hand (exact fractions, rounded once to
@@ -42,7 +41,7 @@ INSERT INTO cultuur.library (id, name, nis_code) VALUES
     (3, 'Kleindorp', '99002'),       -- invented: 1,000 inhabitants, a hold
     (4, 'Grootstad', '99003');       -- invented: lot 2A from 2025
 
--- inhabitants on 1 January.  Antwerp 2021 (seed) and 2022 (SPEC 5); the
+-- inhabitants on 1 January.  Antwerp 2021 (seed) and 2022 (doc/rules.md §5); the
 -- rest invented.  Antwerp 2025 and Grootstad 2025 are entered later.
 INSERT INTO cultuur.population (library_id, year, inhabitants) VALUES
     (1, 2021, 529417), (1, 2022, 530630), (1, 2023, 532500), (1, 2024, 535000),
@@ -250,7 +249,7 @@ SELECT number, kind, total, paid, credited, outstanding FROM cultuur.invoice_bal
 --
 -- 5. 1 May 2023: e-books 2023 and the first quarter of 2023.  On 30 April
 -- nothing is due yet.
---   contract 1, e-books 2023 (SPEC 5 worked example): basis 530,630 x 80 %
+--   contract 1, e-books 2023 (doc/rules.md §5 worked example): basis 530,630 x 80 %
 --     = 424,504.0; 838.54 + round(0.1645 x 424,504.0 = 69,830.908, 2)
 --     = 70,669.45; CPI January 2022 118.32 -> January 2023 127.84:
 --     round(70,669.45 x 127.84 / 118.32 = 76,355.4977, 2) = 76,355.50
@@ -634,13 +633,13 @@ SELECT year, invoiced, projected, expected_total, approved, variance
 -- 14. Reconciliation: amounts quoted by others against the rules.
 --   Bijlage A prints 70,509.56 as the yearly e-book amount; the rules
 --   give 838.54 + 69,671.28 = 70,509.82: difference -0.26
---   SPEC 4: the 2022 e-book fee 11,751.64: difference 0.00
+--   doc/rules.md §4: the 2022 e-book fee 11,751.64: difference 0.00
 --   a supplier statement claims 6,400.00 invoiced for lot 2A in 2024;
 --   invoiced 6,390.00: difference 10.00
 --
 INSERT INTO cultuur.quoted_amount (contract_id, year, what, quoted, source) VALUES
     (1, 2022, 'yearly_amount', 70509.56, 'Bijlage A, e-book agreement: "Totaal per jaar"'),
-    (1, 2022, 'fee', 11751.64, 'SPEC 4 worked example'),
+    (1, 2022, 'fee', 11751.64, 'doc/rules.md §4 worked example'),
     (3, 2024, 'invoiced', 6400.00, 'supplier statement (invented)');
 SELECT contract_id, service, year, what, source, quoted, computed, difference
   FROM cultuur.reconciliation ORDER BY id;

@@ -1,4 +1,4 @@
--- Pro rata (SPEC section 4): prorata(active, period, rule) is the share
+-- Pro rata (doc/rules.md §4): prorata(active, period, rule) is the share
 -- n/d of the period that the active range covers; prorate(amount, ...)
 -- is round(amount * n / d, 2), exact and rounded once, half away from zero.
 --   month       months of the period with at least one active day / months
@@ -9,7 +9,7 @@ SET DateStyle = 'ISO, YMD';
 SET IntervalStyle = 'postgres';
 
 --
--- SPEC worked example: e-books from 1 November 2022, yearly fee 70,509.82
+-- worked example of doc/rules.md: e-books from 1 November 2022, yearly fee 70,509.82
 -- 2022 share = 2/12 (November, December) -> round(70509.82 * 2 / 12, 2)
 -- = round(11751.636666..., 2) = 11,751.64
 --

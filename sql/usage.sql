@@ -1,5 +1,5 @@
 --
--- Usage metering (SPEC section 8, issue 4): unique users per library, film
+-- Usage metering (doc/rules.md §8): unique users per library, film
 -- lot and Europe/Brussels month, kept incrementally as events arrive, the
 -- consortium-wide total that picks the tier, and the lot 1B reach cap with
 -- its holds.
@@ -292,7 +292,7 @@ SELECT count(*) AS ebook_rows_in_monthly_usage FROM cultuur.monthly_usage WHERE 
 -- before it when that is not entered yet.  Only 1 January 2021 is
 -- entered (529,417), so:
 --   2022: contract from 1 November: 2 months  -> 2 x 529,417 x 0.0018 =  1,905.9012
---   2023: 12 months (SPEC 8 worked example)   -> 12 x 529,417 x 0.0018 = 11,435.4072
+--   2023: 12 months (doc/rules.md §8 worked example)   -> 12 x 529,417 x 0.0018 = 11,435.4072
 -- Users so far: 2022: none; 2023: January 4 + February 2 = 6.
 --
 SELECT contract_id, library_id, service, year, inhabitants, months, cap, unique_users, reached, hold_from
@@ -350,7 +350,7 @@ UPDATE cultuur.reach_hold SET starts_on = '2023-11-01';
 -- usage: 0 of 9 months x 529,417 x 0.0018 = 8,576.5554; the framework
 -- ends on 30 September 2024, so 9 months)
 SELECT contract_id, year, months, cap, unique_users, reached, hold_from FROM cultuur.reach_cap_status(2024) ORDER BY contract_id;
--- with the count of 1 January 2022 entered (530,630, SPEC 5) 2023 uses it:
+-- with the count of 1 January 2022 entered (530,630, doc/rules.md §5) 2023 uses it:
 -- 12 x 530,630 x 0.0018 = 11,461.608; still reached? 11,436 < 11,461.608: no
 -- (the hold, accepted when the cap was reached, stays)
 INSERT INTO cultuur.population (library_id, year, inhabitants) VALUES (1, 2022, 530630);

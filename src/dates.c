@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * dates.c
- *	  Dates of the contract rules: notice deadlines (SPEC section 7).
+ *	  Dates of the contract rules: notice deadlines (doc/rules.md §7).
  *
  * "At least N months before date D" means on or before D - N months; the
  * sending date of a notice counts.  Month arithmetic follows the server's

@@ -2,7 +2,7 @@
  *
  * indexation.c
  *	  Price indexation, exit fees and the lot 1B reach cap
- *	  (SPEC sections 5, 6 and 8).
+ *	  (doc/rules.md §5, 6 and 8).
  *
  *-------------------------------------------------------------------------
  */

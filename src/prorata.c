@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * prorata.c
- *	  Pro-rata shares of a billing period (SPEC section 4).
+ *	  Pro-rata shares of a billing period (doc/rules.md §4).
  *
  * A share is an exact fraction n/d of whole months or days:
  *	 month		months of the period in which the service is active on at

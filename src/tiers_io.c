@@ -4,7 +4,7 @@
  *	  The cultuur.tiers type: text and binary input/output, equality,
  *	  and conversion to and from rows and arrays.
  *
- * Text form (see API.md):
+ * Text form (see the README's reference):
  *		tiers  := tier ( ';' tier )*
  *		tier   := price | bound ':' price		(a bound on every tier but the first)
  *		bound  := '>' number | '>=' number

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * tiers_math.c
- *	  Prices and charges from a tier schedule (SPEC section 3).
+ *	  Prices and charges from a tier schedule (doc/rules.md §3).
  *
  * Volume ("all-units") pricing: the tier is picked by one volume, usually
  * the consortium-wide total, and its single price applies to all units.

@@ -4,9 +4,10 @@
 #   2. isolation specs (test/isolation/specs)
 #   3. pgTAP (test/pgtap/*.sql through pg_prove)
 #   4. the dump/restore round trip (test/dump_restore.sh, TAP)
-#   5. a real client library's view of the report columns
+#   5. the README's SQL tour, run as written (test/readme_tour.sh, TAP)
+#   6. a real client library's view of the report columns
 #      (test/clients/column_types.py, psycopg, TAP)
-#   6. pg_regress again with force_parallel_mode = regress, which runs
+#   7. pg_regress again with force_parallel_mode = regress, which runs
 #      every PARALLEL SAFE function in a worker and so catches wrong labels
 # and ends with the totals "N passed, M failed", also written to the file
 # named by CULTUUR_SUMMARY (tools/test.sh prints it as the very last line,
@@ -76,6 +77,20 @@ if [ -f test/dump_restore.sh ]; then
     f=$(grep -cE '^not ok ' "$log/dump" || true)
     if [ $st -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
     echo "== dump/restore: $p passed, $f failed"
+    passed=$((passed + p))
+    failed=$((failed + f))
+fi
+
+if [ -f test/readme_tour.sh ]; then
+    echo "== README tour"
+    sh test/readme_tour.sh >"$log/tour" 2>&1
+    st=$?
+    # everything but the plain passes: failures and diagnostics
+    grep -vE '^ok [0-9]+ - ' "$log/tour"
+    p=$(grep -cE '^ok ' "$log/tour" || true)
+    f=$(grep -cE '^not ok ' "$log/tour" || true)
+    if [ $st -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    echo "== README tour: $p passed, $f failed"
     passed=$((passed + p))
     failed=$((failed + f))
 fi

@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------
--- The tiers type: a tier schedule (SPEC section 3, API.md)
+-- The tiers type: a tier schedule (doc/rules.md §3; README, Reference)
 -- ---------------------------------------------------------------------
 
 CREATE TYPE cultuur.tiers;

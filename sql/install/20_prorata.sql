@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------
--- Pro rata (SPEC section 4)
+-- Pro rata (doc/rules.md §4)
 -- ---------------------------------------------------------------------
 
 CREATE TYPE cultuur.prorata_rule AS ENUM ('month', 'full_month', 'day');

@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------
--- Indexation, exit fees, notice dates, reach cap (SPEC sections 5-8)
+-- Indexation, exit fees, notice dates, reach cap (doc/rules.md §5-8)
 -- ---------------------------------------------------------------------
 
 CREATE FUNCTION cultuur.indexed(amount numeric, base_index numeric, new_index numeric)
@@ -32,7 +32,7 @@ CREATE FUNCTION cultuur.reach_cap(inhabitants numeric, months integer,
     RETURNS numeric
     AS 'MODULE_PATHNAME', 'reach_cap' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cultuur.reach_cap(numeric, integer, numeric) IS
-'Lot 1B reach cap X = months * inhabitants * pct / 100, exact (SPEC section 8): the unique users after which a library may put its order on hold.';
+'Lot 1B reach cap X = months * inhabitants * pct / 100, exact (doc/rules.md §8): the unique users after which a library may put its order on hold.';
 
 -- Amounts and prices as the reports return them.  A function's result
 -- columns carry no numeric scale of their own; a domain does, and

@@ -1,6 +1,6 @@
 -- ---------------------------------------------------------------------
 -- Reference data: libraries, populations, price indexes, services,
--- framework agreements, tariffs (SPEC sections 2, 3, 5, 7)
+-- framework agreements, tariffs (doc/rules.md §2, 3, 5, 7)
 -- ---------------------------------------------------------------------
 
 CREATE SEQUENCE cultuur.library_id_seq;

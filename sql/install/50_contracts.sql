@@ -1,6 +1,6 @@
 -- ---------------------------------------------------------------------
 -- Contracts, their terms, renewals, terminations and price changes
--- (SPEC sections 6 and 7).  Rules that a concurrent transaction could
+-- (doc/rules.md §6 and 7).  Rules that a concurrent transaction could
 -- break are enforced by constraints (EXCLUDE, UNIQUE) or by triggers that
 -- first update the contract row, which serialises them per contract (and
 -- turns a race under REPEATABLE READ into a serialization failure).
@@ -388,7 +388,7 @@ BEGIN
     RETURN NEXT;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.exit_fee_quote(integer, date, cultuur.termination_reason, date) IS 'Exit fee if the contract ends on effective_end (SPEC 6): contract year, inhabitants of 1 January of the exit year x basis share, indexation; 0 at or after the end of the initial term; waived for the reasons price_increase and data_annex_change when their ground is recorded, refused (CC008) otherwise.';
+COMMENT ON FUNCTION cultuur.exit_fee_quote(integer, date, cultuur.termination_reason, date) IS 'Exit fee if the contract ends on effective_end (doc/rules.md §6): contract year, inhabitants of 1 January of the exit year x basis share, indexation; 0 at or after the end of the initial term; waived for the reasons price_increase and data_annex_change when their ground is recorded, refused (CC008) otherwise.';
 
 -- ---- triggers ----
 

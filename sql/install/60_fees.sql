@@ -1,6 +1,6 @@
 -- ---------------------------------------------------------------------
 -- Fees per contract and calendar year, with every factor shown
--- (SPEC sections 2-5), and views for people: status and deadlines.
+-- (doc/rules.md §2-5), and views for people: status and deadlines.
 -- ---------------------------------------------------------------------
 
 CREATE FUNCTION cultuur.fee_detail(from_year integer, to_year integer)

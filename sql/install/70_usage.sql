@@ -1,7 +1,7 @@
 -- ---------------------------------------------------------------------
 -- Usage metering: events, unique users per library / lot / month kept
 -- incrementally, the consortium-wide total that picks the tier, and the
--- lot 1B reach cap with its holds (SPEC section 8).
+-- lot 1B reach cap with its holds (doc/rules.md §8).
 -- ---------------------------------------------------------------------
 
 CREATE TYPE cultuur.usage_action AS ENUM (
@@ -51,7 +51,7 @@ COMMENT ON TABLE cultuur.consortium_usage IS 'Unique users per lot and month ove
 CREATE FUNCTION cultuur.brussels_month(at timestamptz) RETURNS date
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN pg_catalog.date_trunc('month', at AT TIME ZONE 'Europe/Brussels')::date;
-COMMENT ON FUNCTION cultuur.brussels_month(timestamptz) IS 'First day of the calendar month that contains an instant in Europe/Brussels local time (SPEC 8): 2023-01-31 23:30 UTC is February.';
+COMMENT ON FUNCTION cultuur.brussels_month(timestamptz) IS 'First day of the calendar month that contains an instant in Europe/Brussels local time (doc/rules.md §8): 2023-01-31 23:30 UTC is February.';
 
 CREATE FUNCTION cultuur.usage_count() RETURNS trigger
     LANGUAGE plpgsql

@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------
--- Invoicing, payments, suspension (SPEC section 9), budget projection
+-- Invoicing, payments, suspension (doc/rules.md §9), budget projection
 -- and reconciliation.
 -- ---------------------------------------------------------------------
 
@@ -803,7 +803,7 @@ WITH years AS (
              ORDER BY p.year DESC LIMIT 1) AS inhabitants,
            -- the consortium's tier volume estimated the same way: every
            -- library with a contract for the service that year, once, its
-           -- latest count grown by its own assumption (SPEC 3: the tier is
+           -- latest count grown by its own assumption (doc/rules.md §3: the tier is
            -- chosen by the consortium-wide volume, not by one library)
            (SELECT sum((SELECT p.inhabitants * power(1 + coalesce(a2.inhabitant_growth_pct, 0) / 100, (y.year - 1 - p.year))
                           FROM cultuur.population p WHERE p.library_id = l2.library_id AND p.year <= y.year - 1

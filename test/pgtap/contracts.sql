@@ -1,5 +1,5 @@
--- The contract data model of issue 3 as the catalog shows it: the tables
--- and columns of API.md, their keys, the exclusion constraints on contract
+-- The contract data model as the catalog shows it: the tables
+-- and columns of the README's reference, their keys, the exclusion constraints on contract
 -- and tariff, the check constraints, every rule trigger on its table with
 -- its timing, the volatility of trigger functions (VOLATILE) and table
 -- readers (STABLE), a comment on every table, view, function and type in
@@ -15,7 +15,7 @@ CREATE EXTENSION IF NOT EXISTS cultuur CASCADE;
 
 SELECT plan(201);
 
--- ---- tables and columns (API.md, "Tables") ----
+-- ---- tables and columns (README, \"Reference\") ----
 
 SELECT has_table('cultuur', t, 'table cultuur.' || t || ' exists')
   FROM unnest(ARRAY['library', 'population', 'price_index', 'service',

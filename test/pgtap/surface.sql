@@ -1,4 +1,4 @@
--- The public surface of cultuur, as API.md promises it: every function
+-- The public surface of cultuur, as the README's reference promises it: every function
 -- with its exact signature, return type, labels, argument names and
 -- defaults and a comment; the types, the enum and the operators; an
 -- extension that lives in schema cultuur and cannot be moved; the tables
@@ -12,7 +12,7 @@ CREATE EXTENSION IF NOT EXISTS cultuur CASCADE;
 
 SELECT plan(147);
 
--- The functions of API.md: name, argument types, return type, and the
+-- The functions of the README's reference: name, argument types, return type, and the
 -- argument list as pg_get_function_arguments() prints it (names, defaults).
 CREATE TEMP TABLE api (
     ord       int,
@@ -171,7 +171,7 @@ SELECT is_empty($$
                         OR p.proconfig::text[] @> ARRAY['search_path=pg_catalog,pg_temp'], false)
   $$, 'every SECURITY DEFINER function sets search_path = pg_catalog, pg_temp');
 
--- Tables and columns that reports and tests rely on (API.md) (7 + 27 + 4 tests)
+-- Tables and columns that reports and tests rely on (README, Reference) (7 + 27 + 4 tests)
 SELECT has_table('cultuur', t, format('table cultuur.%s exists', t))
   FROM unnest(ARRAY['library', 'population', 'price_index', 'service', 'tariff',
                     'contract', 'termination']) WITH ORDINALITY u(t, i)
