@@ -67,46 +67,28 @@ if ls test/pgtap/*.sql >/dev/null 2>&1; then
     failed=$((failed + f))
 fi
 
-if [ -f test/dump_restore.sh ]; then
-    echo "== dump/restore"
-    sh test/dump_restore.sh >"$log/dump" 2>&1
+# run_tap LABEL LOG COMMAND...: a TAP producer; prints what is not a plain
+# pass (failures, skips, diagnostics), counts passes (skips are not) and
+# failures, and counts one failure when it exits non-zero without any
+run_tap() {
+    label=$1
+    out=$2
+    shift 2
+    echo "== $label"
+    "$@" >"$out" 2>&1
     st=$?
-    # everything but the plain passes: failures, skips, diagnostics
-    awk '!/^ok [0-9]+ - / || /# SKIP/' "$log/dump"
-    p=$(grep -E '^ok ' "$log/dump" | grep -vc '# SKIP' || true)
-    f=$(grep -cE '^not ok ' "$log/dump" || true)
+    awk '!/^ok [0-9]+ - / || /# SKIP/' "$out"
+    p=$(grep -E '^ok ' "$out" | grep -vc '# SKIP' || true)
+    f=$(grep -cE '^not ok ' "$out" || true)
     if [ $st -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-    echo "== dump/restore: $p passed, $f failed"
+    echo "== $label: $p passed, $f failed"
     passed=$((passed + p))
     failed=$((failed + f))
-fi
+}
 
-if [ -f test/readme_tour.sh ]; then
-    echo "== README tour"
-    sh test/readme_tour.sh >"$log/tour" 2>&1
-    st=$?
-    # everything but the plain passes: failures and diagnostics
-    grep -vE '^ok [0-9]+ - ' "$log/tour"
-    p=$(grep -cE '^ok ' "$log/tour" || true)
-    f=$(grep -cE '^not ok ' "$log/tour" || true)
-    if [ $st -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-    echo "== README tour: $p passed, $f failed"
-    passed=$((passed + p))
-    failed=$((failed + f))
-fi
-
-if [ -f test/clients/column_types.py ]; then
-    echo "== clients"
-    /usr/bin/python3 test/clients/column_types.py >"$log/clients" 2>&1
-    st=$?
-    grep -vE '^ok ' "$log/clients"
-    p=$(grep -cE '^ok ' "$log/clients" || true)
-    f=$(grep -cE '^not ok ' "$log/clients" || true)
-    if [ $st -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-    echo "== clients: $p passed, $f failed"
-    passed=$((passed + p))
-    failed=$((failed + f))
-fi
+[ -f test/dump_restore.sh ] && run_tap "dump/restore" "$log/dump" sh test/dump_restore.sh
+[ -f test/readme_tour.sh ] && run_tap "README tour" "$log/tour" sh test/readme_tour.sh
+[ -f test/clients/column_types.py ] && run_tap "clients" "$log/clients" /usr/bin/python3 test/clients/column_types.py
 
 echo "== pg_regress with force_parallel_mode = regress"
 PGOPTIONS="-c force_parallel_mode=regress" make -s installcheck ISOLATION= >"$log/par" 2>&1

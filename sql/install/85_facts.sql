@@ -10,23 +10,23 @@
 -- Project SQLSTATE CC010 (recorded facts cannot be changed).
 -- ---------------------------------------------------------------------
 
--- the one refusal all these guards share
-CREATE FUNCTION cultuur.refuse_invoiced_change(what text, invoice_id integer, hint text)
+-- the one refusal all these guards share: used_by names what was computed
+-- from the fact (an issued invoice, a recorded exit fee), NULL when nothing
+CREATE FUNCTION cultuur.refuse_recorded_change(what text, used_by text, hint text)
     RETURNS void
-    LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
     AS $$
 BEGIN
-    IF invoice_id IS NOT NULL THEN
-        RAISE EXCEPTION '% cannot be changed or deleted: issued invoice % was computed from it', what,
-                (SELECT i.number FROM cultuur.invoice i WHERE i.id = $2)
+    IF used_by IS NOT NULL THEN
+        RAISE EXCEPTION '% cannot be changed or deleted: % was computed from it', what, used_by
             USING ERRCODE = 'CC010',
-                  DETAIL = 'An issued invoice is never changed, so neither are the facts it was computed from.',
+                  DETAIL = 'Issued invoices and recorded exit fees never change, so neither do the facts they were computed from.',
                   HINT = hint;
     END IF;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.refuse_invoiced_change(text, integer, text) IS 'Raises CC010 naming the issued invoice that used a fact (when invoice_id is not NULL), with a hint saying what to do instead.';
+COMMENT ON FUNCTION cultuur.refuse_recorded_change(text, text, text) IS 'Raises CC010 when used_by (an issued invoice, a recorded exit fee) was computed from the fact what, with a hint saying what to do instead.';
 
 CREATE FUNCTION cultuur.tariff_guard() RETURNS trigger
     LANGUAGE plpgsql
@@ -34,8 +34,7 @@ CREATE FUNCTION cultuur.tariff_guard() RETURNS trigger
     AS $$
 DECLARE
     changed daterange;      -- the days whose price this change alters
-    inv     integer;
-    term    integer;
+    used    text;
 BEGIN
     PERFORM cultuur.invoicing_barrier();
     IF TG_OP = 'DELETE'
@@ -48,24 +47,21 @@ BEGIN
     ELSE
         changed := 'empty';
     END IF;
-    SELECT i.id INTO inv
+    SELECT 'issued invoice ' || i.number INTO used
       FROM cultuur.invoice i JOIN cultuur.contract c ON c.id = i.contract_id
      WHERE c.service = OLD.service AND i.kind <> 'credit_note' AND i.period && changed
      ORDER BY i.id LIMIT 1;
-    PERFORM cultuur.refuse_invoiced_change(format('tariff %s of service "%s"', OLD.id, OLD.service), inv,
+    PERFORM cultuur.refuse_recorded_change(format('tariff %s of service "%s"', OLD.id, OLD.service), used,
         'Record a price change for a coming 1 January (cultuur.price_change, E 8.9); correct an issued invoice with a credit note (cultuur.credit_note).');
     -- the exit-fee rates of contracts that started under it
     IF TG_OP = 'DELETE' OR NEW.exit_rates IS DISTINCT FROM OLD.exit_rates THEN
-        SELECT t.contract_id INTO term
+        SELECT 'the exit fee of contract ' || t.contract_id INTO used
           FROM cultuur.termination t JOIN cultuur.contract c ON c.id = t.contract_id
          WHERE c.service = OLD.service AND OLD.valid @> c.starts_on AND t.exit_fee > 0
          ORDER BY t.contract_id LIMIT 1;
-        IF FOUND THEN
-            RAISE EXCEPTION 'the exit-fee rates of tariff % of service "%" cannot be changed: the termination of contract % charged an exit fee from them',
-                    OLD.id, OLD.service, term
-                USING ERRCODE = 'CC010',
-                      HINT = 'Rates for contracts that start later belong in a new tariff (cultuur.price_change).';
-        END IF;
+        PERFORM cultuur.refuse_recorded_change(
+            format('the exit-fee rates of tariff %s of service "%s"', OLD.id, OLD.service), used,
+            'Rates for contracts that start later belong in a new tariff (cultuur.price_change).');
     END IF;
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END;
@@ -81,8 +77,8 @@ CREATE FUNCTION cultuur.population_guard() RETURNS trigger
 DECLARE
     -- the count of 1 January Y is the basis of the fees of year Y + 1 (E 8.1)
     billed  daterange := daterange(make_date(OLD.year + 1, 1, 1), make_date(OLD.year + 2, 1, 1));
-    inv     integer;
-    term    integer;
+    what    text := format('the population of library %s on 1 January %s', OLD.library_id, OLD.year);
+    used    text;
 BEGIN
     IF TG_OP = 'UPDATE' AND NEW IS NOT DISTINCT FROM OLD THEN
         RETURN NEW;
@@ -90,7 +86,7 @@ BEGIN
     PERFORM cultuur.invoicing_barrier();
     -- its library's per-inhabitant invoices of that year, and those of
     -- every library whose consortium tier volume it was part of
-    SELECT i.id INTO inv
+    SELECT 'issued invoice ' || i.number INTO used
       FROM cultuur.invoice i
       JOIN cultuur.contract c ON c.id = i.contract_id
       JOIN cultuur.service s ON s.code = c.service AND s.price_model = 'per_inhabitant'
@@ -100,23 +96,18 @@ BEGIN
                         WHERE o.library_id = OLD.library_id AND o.service = c.service
                           AND o.active && billed))
      ORDER BY c.library_id <> OLD.library_id, i.id LIMIT 1;
-    PERFORM cultuur.refuse_invoiced_change(
-        format('the population of library %s on 1 January %s', OLD.library_id, OLD.year), inv,
+    PERFORM cultuur.refuse_recorded_change(what, used,
         'A corrected count is corrected on the invoices with a credit note (cultuur.credit_note); counts of later years can still be entered.');
     -- an exit fee computed from it: the latest count on or before the exit year
-    SELECT t.contract_id INTO term
+    SELECT 'the exit fee of contract ' || t.contract_id INTO used
       FROM cultuur.termination t JOIN cultuur.contract c ON c.id = t.contract_id
      WHERE c.library_id = OLD.library_id AND t.exit_fee > 0
        AND OLD.year = (SELECT max(p.year) FROM cultuur.population p
                         WHERE p.library_id = OLD.library_id
                           AND p.year <= extract(year FROM t.effective_end))
      ORDER BY t.contract_id LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'the population of library % on 1 January % cannot be changed or deleted: the exit fee of contract % was computed from it',
-                OLD.library_id, OLD.year, term
-            USING ERRCODE = 'CC010',
-                  HINT = 'Delete and re-enter the termination to recompute its exit fee first.';
-    END IF;
+    PERFORM cultuur.refuse_recorded_change(what, used,
+        'Delete and re-enter the termination to recompute its exit fee first.');
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END;
 $$;
@@ -130,8 +121,8 @@ CREATE FUNCTION cultuur.price_index_guard() RETURNS trigger
     AS $$
 DECLARE
     y     integer := extract(year FROM OLD.month);
-    inv   integer;
-    term  integer;
+    what  text := format('the %s index of %s (base %s)', OLD.series, to_char(OLD.month, 'YYYY-MM'), OLD.base);
+    used  text;
 BEGIN
     -- fees index with the January values on base 2013 (E 8.8, F 8.5): the
     -- January of the start year (base) and of the billed year
@@ -140,7 +131,7 @@ BEGIN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
     PERFORM cultuur.invoicing_barrier();
-    SELECT i.id INTO inv
+    SELECT 'issued invoice ' || i.number INTO used
       FROM cultuur.invoice i
       JOIN cultuur.contract c ON c.id = i.contract_id
       JOIN cultuur.service s ON s.code = c.service AND s.index_series = OLD.series
@@ -149,22 +140,16 @@ BEGIN
        AND EXISTS (SELECT 1 FROM cultuur.invoice_line l
                     WHERE l.invoice_id = i.id AND l.new_index IS NOT NULL)
      ORDER BY i.id LIMIT 1;
-    PERFORM cultuur.refuse_invoiced_change(
-        format('the %s index of %s (base %s)', OLD.series, to_char(OLD.month, 'YYYY-MM'), OLD.base), inv,
+    PERFORM cultuur.refuse_recorded_change(what, used,
         'Published index values are final; a correction of an invoice is a credit note (cultuur.credit_note).');
-    SELECT t.contract_id INTO term
+    SELECT 'the exit fee of contract ' || t.contract_id INTO used
       FROM cultuur.termination t
       JOIN cultuur.contract c ON c.id = t.contract_id
       JOIN cultuur.service s ON s.code = c.service AND s.index_series = OLD.series
      WHERE t.exit_fee > 0 AND t.exit_fee_note LIKE '%; indexed %'
        AND (extract(year FROM c.starts_on) = y OR extract(year FROM t.effective_end) = y)
      ORDER BY t.contract_id LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'the % index of % cannot be changed or deleted: the exit fee of contract % was indexed with it',
-                OLD.series, to_char(OLD.month, 'YYYY-MM'), term
-            USING ERRCODE = 'CC010',
-                  HINT = 'Published index values are final.';
-    END IF;
+    PERFORM cultuur.refuse_recorded_change(what, used, 'Published index values are final.');
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END;
 $$;
@@ -178,9 +163,10 @@ CREATE FUNCTION cultuur.contract_invoiced_guard() RETURNS trigger
     AS $$
 BEGIN
     PERFORM cultuur.invoicing_barrier();
-    PERFORM cultuur.refuse_invoiced_change(
+    PERFORM cultuur.refuse_recorded_change(
         format('the library, service, dates, basis share, pro-rata rule or indexation of contract %s', OLD.id),
-        (SELECT min(i.id) FROM cultuur.invoice i WHERE i.contract_id = OLD.id AND i.kind <> 'credit_note'),
+        (SELECT 'issued invoice ' || i.number FROM cultuur.invoice i
+          WHERE i.contract_id = OLD.id AND i.kind <> 'credit_note' ORDER BY i.id LIMIT 1),
         'Credit the invoices (cultuur.credit_note) and end the contract with a termination, or enter a new contract from a later date.');
     RETURN NEW;
 END;

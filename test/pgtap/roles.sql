@@ -19,7 +19,7 @@ CREATE EXTENSION IF NOT EXISTS cultuur CASCADE;
 SET LOCAL datestyle = ISO, YMD;
 SET LOCAL TimeZone = 'UTC';
 
-SELECT plan(144);
+SELECT plan(149);
 
 -- pgTAP keeps its results in temporary tables of the session: the logins
 -- below write to them too
@@ -181,6 +181,21 @@ SELECT is((SELECT (entered_by, entered_at, effective_end) FROM cultuur.terminati
           '... entered_by is the login and entered_at the transaction''s start, not what the row said');
 SELECT lives_ok($$DELETE FROM cultuur.termination WHERE contract_id = 3$$,
                 '... and deletes it again (notice withdrawn)');
+-- an exit fee, once recorded, keeps the count it was computed from: Gent's
+-- count of 1 January 2023 bills no invoice yet, but an exit in 2023 uses it
+-- (Bijlage A 2: 0.1240 x 265,000 = 32,860.00)
+SELECT lives_ok($$INSERT INTO cultuur.population (library_id, year, inhabitants) VALUES (2, 2023, 265000)$$,
+                'data entry enters Gent''s count of 1 January 2023');
+SELECT results_eq($$INSERT INTO cultuur.termination (contract_id, notified_on) VALUES (3, '2023-09-30')
+                    RETURNING exit_fee::numeric$$, ARRAY[32860.00::numeric],
+                  '... a termination in 2023 charges its exit fee from it');
+SELECT throws_ok($$UPDATE cultuur.population SET inhabitants = 1000 WHERE library_id = 2 AND year = 2023$$,
+                 'CC010', 'the population of library 2 on 1 January 2023 cannot be changed or deleted: the exit fee of contract 3 was computed from it',
+                 '... and then that count cannot change');
+SELECT lives_ok($$DELETE FROM cultuur.termination WHERE contract_id = 3$$,
+                '... until the termination is withdrawn');
+SELECT lives_ok($$UPDATE cultuur.population SET inhabitants = 265100 WHERE library_id = 2 AND year = 2023$$,
+                '... when it can be corrected again');
 SELECT throws_ok($$INSERT INTO cultuur.reach_hold (contract_id, starts_on) VALUES (2, '2023-04-01')$$,
                  'CC011', NULL, 'data entry may ask for a hold; the reach-cap rule decides (CC011: not reached)');
 SELECT results_eq($$SELECT count(*)::integer FROM cultuur.fee_detail(2023, 2023)$$, ARRAY[4],
