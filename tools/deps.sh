@@ -18,6 +18,7 @@ command -v gcc >/dev/null 2>&1 || missing gcc
 [ -f /usr/include/stdio.h ] || missing libc6-dev
 [ -f /usr/share/postgresql/15/extension/pgtap.control ] || missing postgresql-15-pgtap
 command -v pg_prove >/dev/null 2>&1 || missing libtap-parser-sourcehandler-pgtap-perl
+[ -f /usr/share/postgresql/15/extension/plpgsql_check.control ] || missing postgresql-15-plpgsql-check
 # a reporting tool's view of the columns (test/clients/column_types.py)
 /usr/bin/python3 -c 'import psycopg' >/dev/null 2>&1 || missing python3-psycopg
 

@@ -265,57 +265,74 @@ COMMENT ON FUNCTION cultuur.service_builtin_guard() IS 'Trigger: the services th
 
 -- A framework agreement may not be shortened below what its member
 -- contracts already run to (F 10.1: they never outlast it).
+CREATE FUNCTION cultuur.refuse_framework_end(service text, new_end date) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    worst record;
+BEGIN
+    SELECT c.id, upper(c.active) - 1 AS last_day INTO worst
+      FROM cultuur.contract c
+     WHERE c.service = $1 AND coalesce(upper(c.active) - 1, c.initial_end) > $2
+     ORDER BY c.id LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'the framework agreement of service "%" cannot end on % while contract % runs to %',
+                $1, $2, worst.id, coalesce(worst.last_day::text, 'a later date')
+            USING ERRCODE = 'CC009',
+                  HINT = 'Member contracts never outlast the framework agreement (F 10.1); end or shorten them first.';
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.refuse_framework_end(text, date) IS 'Raises CC009 when a contract of the service runs beyond new_end, the end a framework agreement would have after a change.';
+
 CREATE FUNCTION cultuur.framework_guard() RETURNS trigger
     LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
-    svc      text := CASE WHEN TG_OP = 'DELETE' THEN OLD.service ELSE NEW.service END;
-    new_end  date;
-    worst    record;
+    new_end date := date 'infinity';    -- deleted: no end at all
 BEGIN
-    IF TG_TABLE_NAME = 'framework_extension' AND TG_OP = 'UPDATE' THEN
-        RAISE EXCEPTION 'extension % of the framework agreement of service "%" cannot be changed', OLD.seq, OLD.service
-            USING ERRCODE = 'CC010', HINT = 'Delete the last extension and enter it again.';
-    END IF;
     -- serialise with renewals and contracts that read the framework's end
     PERFORM 1 FROM cultuur.framework WHERE service = OLD.service FOR UPDATE;
-    IF TG_TABLE_NAME = 'framework' THEN
-        IF TG_OP = 'DELETE' THEN
-            new_end := 'infinity';
-        ELSE
-            new_end := greatest(NEW.ends_on, (SELECT max(e.ends_on) FROM cultuur.framework_extension e
-                                               WHERE e.service = OLD.service));
-            IF NEW.max_extensions < (SELECT count(*) FROM cultuur.framework_extension e WHERE e.service = OLD.service) THEN
-                RAISE EXCEPTION 'framework agreement of service "%" already has more extensions than %', OLD.service, NEW.max_extensions
-                    USING ERRCODE = 'CC006';
-            END IF;
+    IF TG_OP = 'UPDATE' THEN
+        new_end := greatest(NEW.ends_on, (SELECT max(e.ends_on) FROM cultuur.framework_extension e
+                                           WHERE e.service = OLD.service));
+        IF NEW.max_extensions < (SELECT count(*) FROM cultuur.framework_extension e WHERE e.service = OLD.service) THEN
+            RAISE EXCEPTION 'framework agreement of service "%" already has more extensions than %', OLD.service, NEW.max_extensions
+                USING ERRCODE = 'CC006';
         END IF;
-    ELSE
-        IF EXISTS (SELECT 1 FROM cultuur.framework_extension e WHERE e.service = OLD.service AND e.seq > OLD.seq) THEN
-            RAISE EXCEPTION 'extension % of the framework agreement of service "%" is not the last one', OLD.seq, OLD.service
-                USING ERRCODE = 'CC010', HINT = 'Delete extensions from the last one backwards.';
-        END IF;
-        new_end := greatest((SELECT f.ends_on FROM cultuur.framework f WHERE f.service = OLD.service),
-                            (SELECT max(e.ends_on) FROM cultuur.framework_extension e
-                              WHERE e.service = OLD.service AND e.seq < OLD.seq));
     END IF;
-    SELECT c.id, upper(c.active) - 1 AS last_day INTO worst
-      FROM cultuur.contract c
-     WHERE c.service = svc AND coalesce(upper(c.active) - 1, c.initial_end) > new_end
-     ORDER BY c.id LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'the framework agreement of service "%" cannot end on % while contract % runs to %',
-                svc, new_end, worst.id, coalesce(worst.last_day::text, 'a later date')
-            USING ERRCODE = 'CC009',
-                  HINT = 'Member contracts never outlast the framework agreement (F 10.1); end or shorten them first.';
-    END IF;
+    PERFORM cultuur.refuse_framework_end(OLD.service, new_end);
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.framework_guard() IS 'Trigger: a framework agreement or its extensions cannot be shortened or removed below the end of a member contract (CC009); extensions are removed from the last one backwards.';
+COMMENT ON FUNCTION cultuur.framework_guard() IS 'Trigger: a framework agreement cannot be shortened or removed below the end of a member contract (CC009), nor allow fewer extensions than it has (CC006).';
 CREATE TRIGGER framework_guard BEFORE UPDATE OR DELETE ON cultuur.framework
     FOR EACH ROW EXECUTE FUNCTION cultuur.framework_guard();
+
+CREATE FUNCTION cultuur.framework_extension_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        RAISE EXCEPTION 'extension % of the framework agreement of service "%" cannot be changed', OLD.seq, OLD.service
+            USING ERRCODE = 'CC010', HINT = 'Delete the last extension and enter it again.';
+    END IF;
+    PERFORM 1 FROM cultuur.framework WHERE service = OLD.service FOR UPDATE;
+    IF EXISTS (SELECT 1 FROM cultuur.framework_extension e WHERE e.service = OLD.service AND e.seq > OLD.seq) THEN
+        RAISE EXCEPTION 'extension % of the framework agreement of service "%" is not the last one', OLD.seq, OLD.service
+            USING ERRCODE = 'CC010', HINT = 'Delete extensions from the last one backwards.';
+    END IF;
+    PERFORM cultuur.refuse_framework_end(OLD.service,
+        greatest((SELECT f.ends_on FROM cultuur.framework f WHERE f.service = OLD.service),
+                 (SELECT max(e.ends_on) FROM cultuur.framework_extension e
+                   WHERE e.service = OLD.service AND e.seq < OLD.seq)));
+    RETURN OLD;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.framework_extension_guard() IS 'Trigger: framework extensions are never changed, are removed from the last one backwards, and not below the end of a member contract (CC009).';
 CREATE TRIGGER framework_extension_guard BEFORE UPDATE OR DELETE ON cultuur.framework_extension
-    FOR EACH ROW EXECUTE FUNCTION cultuur.framework_guard();
+    FOR EACH ROW EXECUTE FUNCTION cultuur.framework_extension_guard();
 

@@ -201,7 +201,6 @@ DECLARE
     s       cultuur.service;
     horizon date;
     last_end date;
-    y       integer;
 BEGIN
     -- the arguments first, before any work (a bad one is named in the error)
     PERFORM cultuur.check_date('end_options', 'notified_on', $2);

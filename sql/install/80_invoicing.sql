@@ -58,31 +58,25 @@ CREATE FUNCTION cultuur.xid_is_current(xid) RETURNS boolean
     AS 'MODULE_PATHNAME', 'xid_is_current' LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
 COMMENT ON FUNCTION cultuur.xid_is_current(xid) IS 'True when a transaction id is the current transaction or one of its subtransactions (a row whose xmin passes was written by this transaction).';
 
+-- TG_ARGV[0]: the column of the row that holds the invoice's id
 CREATE FUNCTION cultuur.invoice_immutable() RETURNS trigger
     LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
-    inv_id   integer;
+    inv_id integer := (to_jsonb(OLD) ->> TG_ARGV[0])::integer;
 BEGIN
-    -- one field per table: a CASE over both would look up OLD.invoice_id
-    -- in an invoice row (and OLD.id in a line) and fail with 42703
-    IF TG_TABLE_NAME = 'invoice' THEN
-        inv_id := OLD.id;
-    ELSE
-        inv_id := OLD.invoice_id;
-    END IF;
     RAISE EXCEPTION 'issued invoice % cannot be changed or deleted',
             coalesce((SELECT i.number FROM cultuur.invoice i WHERE i.id = inv_id), inv_id::text)
         USING ERRCODE = 'CC010',
               HINT = 'Correct it with a credit note: SELECT cultuur.credit_note(invoice_id, issued_on, reason).';
 END;
 $$;
-COMMENT ON FUNCTION cultuur.invoice_immutable() IS 'Trigger: issued invoices and their lines are never changed or deleted.';
+COMMENT ON FUNCTION cultuur.invoice_immutable() IS 'Trigger: issued invoices and their lines are never changed or deleted (the argument names the column with the invoice''s id).';
 CREATE TRIGGER invoice_immutable BEFORE UPDATE OR DELETE ON cultuur.invoice
-    FOR EACH ROW EXECUTE FUNCTION cultuur.invoice_immutable();
+    FOR EACH ROW EXECUTE FUNCTION cultuur.invoice_immutable('id');
 CREATE TRIGGER invoice_line_immutable BEFORE UPDATE OR DELETE ON cultuur.invoice_line
-    FOR EACH ROW EXECUTE FUNCTION cultuur.invoice_immutable();
+    FOR EACH ROW EXECUTE FUNCTION cultuur.invoice_immutable('invoice_id');
 
 -- Lines are added only by the transaction that issued their invoice: one
 -- check per statement (an invoicing run writes thousands of lines at once).
@@ -343,11 +337,11 @@ DECLARE
     one       cultuur.invoice_line[];
     line      cultuur.invoice_line;
     tot       numeric;
-    lines     cultuur.invoice_line[] := '{}';
-    contracts integer[] := '{}';
-    kinds     text[] := '{}';
-    periods   daterange[] := '{}';
-    totals    numeric[] := '{}';
+    lines     cultuur.invoice_line[] := ARRAY[]::cultuur.invoice_line[];
+    contracts integer[] := ARRAY[]::integer[];
+    kinds     text[] := ARRAY[]::text[];
+    periods   daterange[] := ARRAY[]::daterange[];
+    totals    numeric[] := ARRAY[]::numeric[];
     n         integer := 0;
     y         integer;
     last_seq  integer;
@@ -614,71 +608,128 @@ SELECT b.invoice_id, b.number, b.library_id, b.due_on,
 $$;
 COMMENT ON FUNCTION cultuur.overdue(date) IS 'Invoices unpaid after their due date as of a date: outstanding amount, days overdue, the formal notice, whether the library may be suspended (more than 30 days overdue and a formal notice sent, E 8.7, F 8.4) and since when it is.';
 
-CREATE FUNCTION cultuur.payment_rules() RETURNS trigger
+-- What every entry against an invoice starts with: lock the invoice (and
+-- update its contract row: under REPEATABLE READ a concurrent change to the
+-- balance then fails with 40001, see credit_note), refuse a credit note or
+-- a missing invoice, and read the balance.
+CREATE FUNCTION cultuur.invoice_for_entry(invoice_id integer)
+    RETURNS TABLE (number text, library_id integer, issued_on date, due_on date,
+                   outstanding numeric)
     LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
-    b   record;
     inv cultuur.invoice;
 BEGIN
-    IF TG_OP = 'INSERT' AND cultuur.restoring() THEN
+    SELECT * INTO inv FROM cultuur.invoice i WHERE i.id = $1 FOR UPDATE;
+    IF NOT FOUND OR inv.kind = 'credit_note' THEN
+        RAISE EXCEPTION '% is not an invoice', $1 USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    PERFORM cultuur.contract_lock(inv.contract_id);
+    RETURN QUERY
+    SELECT inv.number, inv.library_id, inv.issued_on, inv.due_on, b.outstanding::numeric
+      FROM cultuur.invoice_balance b WHERE b.invoice_id = $1;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.invoice_for_entry(integer) IS 'Locks an invoice for a payment, formal notice or suspension (serialising everything that touches its balance) and returns its number, library, dates and outstanding amount; refuses a credit note or a missing invoice.';
+
+CREATE FUNCTION cultuur.payment_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    b record;
+BEGIN
+    IF cultuur.restoring() THEN
         RETURN NEW;
     END IF;
-    IF TG_OP <> 'INSERT' THEN
-        RAISE EXCEPTION 'recorded % cannot be changed', TG_TABLE_NAME
-            USING ERRCODE = 'CC010', HINT = 'Record a correcting entry instead.';
+    SELECT * INTO b FROM cultuur.invoice_for_entry(NEW.invoice_id);
+    IF NEW.amount > b.outstanding THEN
+        RAISE EXCEPTION 'payment of % on invoice % exceeds the outstanding %', NEW.amount, b.number, b.outstanding
+            USING ERRCODE = 'CC012', HINT = format('Record at most %s.', b.outstanding);
     END IF;
-    -- serialise everything that touches one invoice's balance
-    SELECT * INTO inv FROM cultuur.invoice WHERE id = NEW.invoice_id FOR UPDATE;
-    -- update (not only lock) a row: see credit_note
-    IF FOUND THEN
-        PERFORM cultuur.contract_lock(inv.contract_id);
-    END IF;
-    IF NOT FOUND OR inv.kind = 'credit_note' THEN
-        RAISE EXCEPTION '% is not an invoice', NEW.invoice_id USING ERRCODE = 'foreign_key_violation';
-    END IF;
-    SELECT * INTO b FROM cultuur.invoice_balance WHERE invoice_id = NEW.invoice_id;
-    IF TG_TABLE_NAME = 'payment' THEN
-        IF NEW.amount > b.outstanding THEN
-            RAISE EXCEPTION 'payment of % on invoice % exceeds the outstanding %', NEW.amount, b.number, b.outstanding
-                USING ERRCODE = 'CC012', HINT = format('Record at most %s.', b.outstanding);
-        END IF;
-        IF NEW.paid_on < inv.issued_on THEN
-            RAISE EXCEPTION 'payment on % precedes invoice % (issued %)', NEW.paid_on, b.number, inv.issued_on
-                USING ERRCODE = 'check_violation';
-        END IF;
-    ELSIF TG_TABLE_NAME = 'formal_notice' THEN
-        IF NEW.sent_on <= inv.due_on OR b.outstanding <= 0 THEN
-            RAISE EXCEPTION 'invoice % is not overdue on % (due %, outstanding %)', b.number, NEW.sent_on, inv.due_on, b.outstanding
-                USING ERRCODE = 'CC012', HINT = format('A formal notice can be sent from %s while the invoice is unpaid.', inv.due_on + 1);
-        END IF;
-    ELSIF TG_TABLE_NAME = 'suspension' THEN
-        IF b.outstanding <= 0 OR NEW.starts_on - inv.due_on <= 30
-           OR NOT EXISTS (SELECT 1 FROM cultuur.formal_notice f
-                           WHERE f.invoice_id = NEW.invoice_id AND f.sent_on <= NEW.starts_on) THEN
-            RAISE EXCEPTION 'library % cannot be suspended on % for invoice %', inv.library_id, NEW.starts_on, b.number
-                USING ERRCODE = 'CC012',
-                      DETAIL = format('Due %s, outstanding %s, formal notice: %s.', inv.due_on, b.outstanding,
-                                      coalesce((SELECT max(f.sent_on)::text FROM cultuur.formal_notice f
-                                                 WHERE f.invoice_id = NEW.invoice_id), 'none')),
-                      HINT = format('Suspension needs an unpaid invoice more than 30 days overdue (from %s) and a formal notice sent before (E 8.7, F 8.4).',
-                                    inv.due_on + 31);
-        END IF;
-        NEW.lifted_on := NULL;
-        NEW.lifted_by := NULL;
-        NEW.lift_reason := NULL;
+    IF NEW.paid_on < b.issued_on THEN
+        RAISE EXCEPTION 'payment on % precedes invoice % (issued %)', NEW.paid_on, b.number, b.issued_on
+            USING ERRCODE = 'check_violation';
     END IF;
     RETURN NEW;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.payment_rules() IS 'Trigger: payments never exceed what is outstanding; formal notices only for overdue invoices; suspension only more than 30 days overdue after a formal notice.';
-CREATE TRIGGER payment_rules BEFORE INSERT OR UPDATE OR DELETE ON cultuur.payment
-    FOR EACH ROW EXECUTE FUNCTION cultuur.payment_rules();
-CREATE TRIGGER formal_notice_rules BEFORE INSERT OR UPDATE OR DELETE ON cultuur.formal_notice
-    FOR EACH ROW EXECUTE FUNCTION cultuur.payment_rules();
+COMMENT ON FUNCTION cultuur.payment_check() IS 'Trigger: a payment never exceeds what is outstanding on its invoice, nor precedes it (E 8.6, F 8.3).';
+
+CREATE FUNCTION cultuur.formal_notice_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    b record;
+BEGIN
+    IF cultuur.restoring() THEN
+        RETURN NEW;
+    END IF;
+    SELECT * INTO b FROM cultuur.invoice_for_entry(NEW.invoice_id);
+    IF NEW.sent_on <= b.due_on OR b.outstanding <= 0 THEN
+        RAISE EXCEPTION 'invoice % is not overdue on % (due %, outstanding %)', b.number, NEW.sent_on, b.due_on, b.outstanding
+            USING ERRCODE = 'CC012', HINT = format('A formal notice can be sent from %s while the invoice is unpaid.', b.due_on + 1);
+    END IF;
+    RETURN NEW;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.formal_notice_check() IS 'Trigger: a formal notice only for an invoice that is overdue and unpaid (E 8.7, F 8.4).';
+
+CREATE FUNCTION cultuur.suspension_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    b record;
+BEGIN
+    IF cultuur.restoring() THEN
+        RETURN NEW;
+    END IF;
+    SELECT * INTO b FROM cultuur.invoice_for_entry(NEW.invoice_id);
+    IF b.outstanding <= 0 OR NEW.starts_on - b.due_on <= 30
+       OR NOT EXISTS (SELECT 1 FROM cultuur.formal_notice f
+                       WHERE f.invoice_id = NEW.invoice_id AND f.sent_on <= NEW.starts_on) THEN
+        RAISE EXCEPTION 'library % cannot be suspended on % for invoice %', b.library_id, NEW.starts_on, b.number
+            USING ERRCODE = 'CC012',
+                  DETAIL = format('Due %s, outstanding %s, formal notice: %s.', b.due_on, b.outstanding,
+                                  coalesce((SELECT max(f.sent_on)::text FROM cultuur.formal_notice f
+                                             WHERE f.invoice_id = NEW.invoice_id), 'none')),
+                  HINT = format('Suspension needs an unpaid invoice more than 30 days overdue (from %s) and a formal notice sent before (E 8.7, F 8.4).',
+                                b.due_on + 31);
+    END IF;
+    -- a suspension starts open; only a settling payment or credit note, or
+    -- finance's decision (lift_suspension), ends it
+    NEW.lifted_on := NULL;
+    NEW.lifted_by := NULL;
+    NEW.lift_reason := NULL;
+    RETURN NEW;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.suspension_check() IS 'Trigger: a suspension only more than 30 days after the due date of an unpaid invoice with a formal notice sent before (E 8.7, F 8.4); it starts open.';
+
+CREATE FUNCTION cultuur.entry_immutable() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'recorded % cannot be changed or deleted', TG_TABLE_NAME
+        USING ERRCODE = 'CC010', HINT = 'Record a correcting entry instead.';
+END;
+$$;
+COMMENT ON FUNCTION cultuur.entry_immutable() IS 'Trigger: recorded payments and formal notices are never changed or deleted.';
+
+CREATE TRIGGER payment_rules BEFORE INSERT ON cultuur.payment
+    FOR EACH ROW EXECUTE FUNCTION cultuur.payment_check();
+CREATE TRIGGER payment_immutable BEFORE UPDATE OR DELETE ON cultuur.payment
+    FOR EACH ROW EXECUTE FUNCTION cultuur.entry_immutable();
+CREATE TRIGGER formal_notice_rules BEFORE INSERT ON cultuur.formal_notice
+    FOR EACH ROW EXECUTE FUNCTION cultuur.formal_notice_check();
+CREATE TRIGGER formal_notice_immutable BEFORE UPDATE OR DELETE ON cultuur.formal_notice
+    FOR EACH ROW EXECUTE FUNCTION cultuur.entry_immutable();
 CREATE TRIGGER suspension_rules BEFORE INSERT ON cultuur.suspension
-    FOR EACH ROW EXECUTE FUNCTION cultuur.payment_rules();
+    FOR EACH ROW EXECUTE FUNCTION cultuur.suspension_check();
 
 CREATE FUNCTION cultuur.payment_lifts() RETURNS trigger
     LANGUAGE plpgsql
