@@ -13,6 +13,9 @@ DATA_built  = sql/cultuur--0.1.sql
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter \
               -Wno-missing-field-initializers -Wmissing-prototypes
+# the same build from any directory gives the same cultuur.so (so that
+# tools/ensure-installed.sh can tell an installed build from this one)
+PG_CFLAGS  += -ffile-prefix-map=$(CURDIR)=.
 
 # pg_regress suites: every sql/NAME.sql with expected/NAME.out, "install"
 # first (it creates the extension the others use).  The install script

@@ -43,6 +43,10 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
+# an interrupted run cleans up too (the EXIT trap runs on exit)
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 # the same settings in every session, so that rows print the same way
 PGOPTIONS_BASE="-c client_min_messages=warning -c DateStyle=ISO,YMD -c TimeZone=UTC -c extra_float_digits=1"
 export PGOPTIONS="$PGOPTIONS_BASE"

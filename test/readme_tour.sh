@@ -26,6 +26,10 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
+# an interrupted run cleans up too (the EXIT trap runs on exit)
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 n=0
 failed=0

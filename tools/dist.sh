@@ -33,6 +33,10 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cultuur-dist.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+# an interrupted run cleans up too (the EXIT trap runs on exit)
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 git archive --format=tar HEAD | tar -x -C "$tmp"
 
 # Name and version as the committed META.json gives them, checked there.

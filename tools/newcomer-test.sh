@@ -23,6 +23,16 @@
 #   sh tools/newcomer-test.sh --worktree   HEAD plus the working tree's
 #                                          uncommitted changes to tracked files
 #   sh tools/newcomer-test.sh 3            only scenario 3 (any of 1 2 3)
+#   sh tools/newcomer-test.sh --interrupt  also, at the end of scenario 3,
+#                                          stop a make test half-way with
+#                                          SIGTERM to its process group (as
+#                                          Ctrl-C or a CI time limit does)
+#                                          and look for what it left in /tmp
+#
+# The commit (and, with --worktree, the changed files) is taken once at the
+# start: every scenario tests the same tree even if HEAD moves meanwhile.
+# Clones never share files with this repository (--no-hardlinks), since
+# scenario 3 gives its clones to the chroot's users.
 #
 # The base chroot (debootstrap minbase + git + make) is kept as a tarball in
 # /var/tmp/cultuur-chroot (NEWCOMER_DIR) and reused; each scenario unpacks a
@@ -39,12 +49,14 @@ base_port=${NEWCOMER_PORT:-5480}
 base_recipe="debootstrap --variant=minbase bookworm; git make without recommends; no package lists"
 
 worktree=no
+interrupt=no
 scenarios=""
 for a in "$@"; do
     case $a in
         --worktree) worktree=yes ;;
+        --interrupt) interrupt=yes ;;
         1|2|3) scenarios="$scenarios $a" ;;
-        *) echo "usage: $0 [--worktree] [1] [2] [3]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--worktree] [--interrupt] [1] [2] [3]" >&2; exit 2 ;;
     esac
 done
 [ -n "$scenarios" ] || scenarios="1 2 3"
@@ -55,6 +67,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 mkdir -p "$dir" || exit 2
+exec 8>&1 7>&2
 exec 9>"$dir/.lock"
 if ! flock -n 9; then
     echo "$0: another run holds $dir/.lock" >&2
@@ -65,6 +78,7 @@ logs=$dir/logs
 rm -rf "$logs"
 mkdir -p "$logs"
 work=$(mktemp -d "$dir/run.XXXXXX") || exit 2
+rev=$(cd "$top" && git rev-parse HEAD) || exit 2
 
 n=0
 failed=0
@@ -80,6 +94,15 @@ not_ok() {
         echo "#   last lines of $2:"
         tail -n 25 "$2" | sed 's/^/#   /'
     fi
+}
+
+# waitable COMMAND...: COMMAND in the background, waited for.  A shell
+# runs its traps only once the foreground command has ended, but interrupts
+# a wait: so INT or TERM stops this script at once, and cleanup() ends what
+# still runs in the chroots.  Standard input is /dev/null: nothing may ask.
+waitable() {
+    "$@" </dev/null &
+    wait $!
 }
 
 # ---- chroots: mount, kill what runs inside, unmount, remove
@@ -126,16 +149,28 @@ chroot_down() {
 
 cleanup() {
     trap - EXIT INT TERM HUP
-    for c in "$work"/*; do
-        [ -d "$c" ] && chroot_down "$c"
+    left=no
+    for c in "$work"/s[0-9]; do
+        [ -d "$c" ] || continue
+        chroot_down "$c" || left=yes
     done
-    rmdir "$work" 2>/dev/null
+    # never through a mount that would not come off
+    [ "$left" = yes ] || rm -rf "$work"
     rm -rf "$dir/base.new"
 }
 trap cleanup EXIT
-trap 'echo "# interrupted"; exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+# stopped: the step under way fails, the totals are still the last line
+stopped() {
+    # back to the terminal: the signal may come while a step's output goes
+    # to its log
+    exec >&8 2>&7
+    not_ok "stopped by SIG$1 (cleaning up)"
+    echo "$((n - failed)) passed, $failed failed"
+    exit "$2"
+}
+trap 'stopped INT 130' INT
+trap 'stopped TERM 143' TERM
+trap 'stopped HUP 129' HUP
 
 # ---- the base tarball
 
@@ -147,11 +182,11 @@ build_base() {
     } || return 1
     b=$dir/base.new
     rm -rf "$b"
-    debootstrap --variant=minbase bookworm "$b" || return 1
+    waitable debootstrap --variant=minbase bookworm "$b" || return 1
     chroot_up "$b" || return 1
-    chroot "$b" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+    waitable chroot "$b" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
         sh -c 'apt-get update -qq && apt-get install -y -qq --no-install-recommends git make >/dev/null' \
-        </dev/null || return 1
+        || return 1
     # a fresh machine has no package lists: deps.sh must run apt-get update
     chroot "$b" apt-get clean
     rm -rf "$b"/var/lib/apt/lists/* "$b"/var/cache/apt/*.bin
@@ -184,18 +219,31 @@ new_chroot() {
     mkdir "$c" && tar -C "$c" -xzf "$dir/base.tar.gz" && chroot_up "$c" && echo "$c"
 }
 
-# clone_into ROOT PATH [USER]: a clean clone of HEAD at PATH inside ROOT,
-# with the working tree's changes to tracked files under --worktree
+# --worktree: the tracked files that differ from HEAD, copied now
+overlay=$work/overlay
+if [ "$worktree" = yes ]; then
+    mkdir "$overlay" &&
+        (cd "$top" && git diff --name-only "$rev" >"$overlay.list" &&
+            while read -r f; do
+                if [ -f "$f" ]; then
+                    mkdir -p "$overlay/$(dirname "$f")" && cp -p "$f" "$overlay/$f"
+                fi
+            done <"$overlay.list") || exit 2
+fi
+
+# clone_into ROOT PATH [USER]: a clean clone of the commit at PATH inside
+# ROOT (with the overlay under --worktree), owned by USER when given
 clone_into() {
-    git clone -q "$top" "$1$2" || return 1
+    git clone -q --no-hardlinks "$top" "$1$2" &&
+        git -C "$1$2" checkout -q --detach "$rev" || return 1
     if [ "$worktree" = yes ]; then
-        (cd "$top" && git diff --name-only HEAD) | while read -r f; do
-            if [ -f "$top/$f" ]; then
-                cp -p "$top/$f" "$1$2/$f"
+        while read -r f; do
+            if [ -f "$overlay/$f" ]; then
+                cp -p "$overlay/$f" "$1$2/$f"
             else
                 rm -f "$1$2/$f"
             fi
-        done
+        done <"$overlay.list"
     fi
     if [ -n "${3:-}" ]; then
         chroot "$1" chown -R "$3:$3" "$2"
@@ -214,17 +262,17 @@ free_port() {
 # as_root ROOT PORT COMMAND: COMMAND in ROOT as CI runs it (root, CI=true,
 # no standard input, no terminal, a minimal environment)
 as_root() {
-    chroot "$1" env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    waitable chroot "$1" env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
         HOME=/root USER=root LOGNAME=root CI=true PGPORT="$2" \
-        sh -c "$3" </dev/null
+        sh -c "$3"
 }
 
 # as_user ROOT USER PORT COMMAND: COMMAND in ROOT as USER, with a locale
 # a desktop would set and this chroot does not have
 as_user() {
-    chroot --userspec="$2:$2" "$1" env -i PATH=/usr/local/bin:/usr/bin:/bin \
+    waitable chroot --userspec="$2:$2" "$1" env -i PATH=/usr/local/bin:/usr/bin:/bin \
         HOME="/home/$2" USER="$2" LOGNAME="$2" SHELL=/bin/sh LANG=en_US.UTF-8 \
-        PGPORT="$3" sh -c "cd && $4" </dev/null
+        PGPORT="$3" sh -c "cd && $4"
 }
 
 # last_line_ok LOG: the last line is "N passed, 0 failed" with N > 0
@@ -296,8 +344,8 @@ scenario2() {
     clone_into "$R" /home/src/cultuur || { not_ok "s2: clone"; return; }
     L=$logs/s2
 
-    chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
-        sh -c 'apt-get update -qq && apt-get install -y -qq postgresql-15' </dev/null >"$L-pre.log" 2>&1
+    waitable chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+        sh -c 'apt-get update -qq && apt-get install -y -qq postgresql-15' >"$L-pre.log" 2>&1
     st=$?
     if [ $st -eq 0 ] && [ -x "$R/usr/lib/postgresql/15/bin/postgres" ] &&
         [ -f "$R/usr/lib/postgresql/15/lib/pgxs/src/makefiles/pgxs.mk" ] &&
@@ -364,8 +412,8 @@ scenario3() {
     fi
 
     # 2. root runs it exactly as printed (no DEBIAN_FRONTEND, no stdin)
-    chroot "$R" env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-        sh -c "$cmd" </dev/null >"$L-root-apt.log" 2>&1
+    waitable chroot "$R" env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+        sh -c "$cmd" >"$L-root-apt.log" 2>&1
     st=$?
     if [ $st -eq 0 ]; then
         ok "s3: root runs it as printed"
@@ -384,8 +432,8 @@ scenario3() {
     fi
 
     # 4. root installs from the user's checkout
-    chroot "$R" env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-        sh -c 'cd /home/ana/cultuur && make install' </dev/null >"$L-root-install.log" 2>&1
+    waitable chroot "$R" env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+        sh -c 'cd /home/ana/cultuur && make install' >"$L-root-install.log" 2>&1
     st=$?
     rootowned=$(find "$R/home/ana" -user 0 | head -n 5)
     if [ $st -eq 0 ] && [ -z "$rootowned" ]; then
@@ -439,10 +487,24 @@ scenario3() {
         not_ok "s3: root's make test right after (exit $st; last line: $(tail -n 1 "$L-root-test.log"))" "$L-root-test.log"
     fi
     check_clean "$R" "s3 at the end" "$L-left2.log"
+
+    # 9. (--interrupt) a make test stopped half-way cleans up too
+    if [ "$interrupt" = yes ]; then
+        # its own session and process group (setsid), which gets the signal
+        setsid chroot --userspec=ana:ana "$R" env -i PATH=/usr/local/bin:/usr/bin:/bin \
+            HOME=/home/ana USER=ana LOGNAME=ana PGPORT="$port" \
+            sh -c 'cd && cd cultuur && make test' </dev/null >"$L-ana-stopped.log" 2>&1 &
+        pid=$!
+        sleep 30
+        kill -s TERM -- "-$pid" 2>/dev/null
+        wait "$pid"
+        sleep 3
+        check_clean "$R" "s3: make test stopped by SIGTERM after 30 s" "$L-left3.log"
+    fi
     chroot_down "$R"
 }
 
-echo "# repository: $top at $(cd "$top" && git rev-parse --short HEAD)$( [ $worktree = yes ] && echo ' plus working-tree changes')"
+echo "# repository: $top at $(git -C "$top" rev-parse --short "$rev")$( [ $worktree = yes ] && echo " plus the working tree's changes to $(wc -l <"$overlay.list") file(s)")"
 echo "# logs: $logs"
 for s in $scenarios; do
     t=$(date +%s)

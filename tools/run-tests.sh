@@ -19,6 +19,10 @@ passed=0
 failed=0
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
+# an interrupted run cleans up too (the EXIT trap runs on exit)
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 count_regress() {
     # $1: label, $2: log file, $3: exit status of the run

@@ -7,6 +7,10 @@ set -u
 cd "$(dirname "$0")/.."
 summary=$(mktemp)
 trap 'rm -f "$summary"' EXIT
+# an interrupted run cleans up too (the EXIT trap runs on exit)
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 CULTUUR_SUMMARY=$summary sh tools/with-cluster.sh sh tools/run-tests.sh
 st=$?
 line=$(cat "$summary")
