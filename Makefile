@@ -8,7 +8,8 @@
 EXTENSION   = cultuur
 MODULE_big  = cultuur
 OBJS        = src/module.o src/numeric_util.o src/tiers_io.o src/tiers_math.o \
-              src/prorata.o src/indexation.o src/dates.o src/txn.o
+              src/prorata.o src/indexation.o src/dates.o src/txn.o \
+              src/numeric_fast.o
 DATA_built  = sql/cultuur--0.1.sql
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter \

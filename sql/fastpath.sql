@@ -43,6 +43,15 @@ SELECT u.v AS units, w.v AS vol FROM (SELECT v FROM fp_val LIMIT 200) u, (SELECT
 SELECT count(*) FILTER (WHERE cultuur.volume_charge('6.79; >1000: 6.11; >2000: 5.43', units, vol)::text
                               IS DISTINCT FROM round(units * cultuur.tier_price('6.79; >1000: 6.11; >2000: 5.43', vol), 2)::text) AS differing
   FROM fp_rows;
+-- long headers: a display scale above 63 (or a weight beyond the short
+-- form) makes PostgreSQL store the value with the long header, which the
+-- fast path reads too
+SELECT count(*) AS long_header_values,
+       count(*) FILTER (WHERE cultuur.volume_charge('6.79; >1000: 6.11; >2000: 5.43', v, v)::text
+                              IS DISTINCT FROM round(v * cultuur.tier_price('6.79; >1000: 6.11; >2000: 5.43', v), 2)::text) AS differing
+  FROM (SELECT round(x, 64 + (g % 20)) AS v
+          FROM unnest('{0, 1, 1.5, 999.999999, 1000, 1000.000001, 2000.25, 123456.789012, 999999999999.999999}'::numeric[]) x,
+               generate_series(1, 20) g) l;
 -- the errors are those of the exact path
 SELECT cultuur.volume_charge('6.79', -1, 5);
 SELECT cultuur.volume_charge('6.79', 5, -1);

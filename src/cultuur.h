@@ -102,6 +102,9 @@ extern void check_finite(Numeric n, const char *func, const char *arg);
 extern void check_nonnegative(Numeric n, const char *func, const char *arg);
 extern void check_positive(Numeric n, const char *func, const char *arg);
 
+/* numeric_fast.c */
+extern bool cultuur_numeric_micro(Datum d, int64 *out);
+
 /* module.c */
 extern bool cultuur_restoring;
 

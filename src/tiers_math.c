@@ -182,91 +182,6 @@ volume_charge_common(FunctionCallInfo fcinfo, Tiers *t, Numeric units,
 }
 
 #ifdef HAVE_INT128
-/*
- * Fast path for the common case: read a numeric argument straight from its
- * stored form into micro units, without detoasting it into a copy.  The
- * layout is that of struct NumericData in PostgreSQL's numeric.c (short and
- * long headers, base-10000 digits; unchanged since 9.1, and this extension
- * builds against PostgreSQL 15 only).  Returns false -- and the caller
- * takes the exact numeric path, which also raises the errors -- for NaN,
- * infinities, negative values, values of 10^12 or more, and values with
- * more than 6 decimals.  sql/fastpath.sql checks it against the exact path.
- */
-#define NUM_SIGN_MASK		0xC000
-#define NUM_NEG				0x4000
-#define NUM_SHORT			0x8000
-#define NUM_SPECIAL			0xC000
-#define NUM_SHORT_SIGN_MASK 0x2000
-#define NUM_SHORT_WEIGHT_SIGN_MASK 0x0040
-#define NUM_SHORT_WEIGHT_MASK 0x003F
-
-static bool
-numeric_datum_micro(Datum d, int64 *out)
-{
-	static const int64 p10[] = {1, 10, 100, 1000, 10000, 100000, 1000000,
-		10000000, 100000000, INT64CONST(1000000000), INT64CONST(10000000000),
-		INT64CONST(100000000000), INT64CONST(1000000000000),
-		INT64CONST(10000000000000), INT64CONST(100000000000000)};
-	struct varlena *v = (struct varlena *) DatumGetPointer(d);
-	const char *p;
-	int			len;
-	uint16		h;
-	int			weight;
-	int			hdr;
-	int			nd;
-	int			i;
-	int64		acc = 0;
-
-	if (VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v))
-		return false;			/* toasted: the exact path detoasts it */
-	p = VARDATA_ANY(v);
-	len = VARSIZE_ANY_EXHDR(v);
-	if (len < (int) sizeof(uint16))
-		return false;
-	memcpy(&h, p, sizeof(h));
-	if ((h & NUM_SIGN_MASK) == NUM_SPECIAL)
-		return false;
-	if (h & NUM_SHORT)
-	{
-		if (h & NUM_SHORT_SIGN_MASK)
-			return false;
-		weight = (h & NUM_SHORT_WEIGHT_SIGN_MASK) ?
-			(int) (~NUM_SHORT_WEIGHT_MASK | (h & NUM_SHORT_WEIGHT_MASK)) :
-			(int) (h & NUM_SHORT_WEIGHT_MASK);
-		hdr = sizeof(uint16);
-	}
-	else
-	{
-		int16		w;
-
-		if ((h & NUM_SIGN_MASK) == NUM_NEG || len < 2 * (int) sizeof(uint16))
-			return false;
-		memcpy(&w, p + sizeof(uint16), sizeof(w));
-		weight = w;
-		hdr = 2 * sizeof(uint16);
-	}
-	nd = (len - hdr) / (int) sizeof(int16);
-	if (nd > 0 && weight > 2)
-		return false;			/* 10^12 or more */
-	for (i = 0; i < nd; i++)
-	{
-		int16		dig;
-		int			e = weight - i;
-
-		memcpy(&dig, p + hdr + sizeof(int16) * i, sizeof(dig));
-		if (dig < 0 || dig > 9999)
-			return false;
-		if (e >= -1)
-			acc += (int64) dig * p10[4 * e + 6];
-		else if (e == -2 && dig % 100 == 0)
-			acc += dig / 100;
-		else if (dig != 0)
-			return false;		/* more than 6 decimals */
-	}
-	*out = acc;
-	return true;
-}
-
 /* round(units * price, 2) in integers: micro x micro = 10^-12 */
 static bool
 volume_charge_fast(Tiers *t, Datum units_d, Datum volume_d, Datum *result)
@@ -278,7 +193,7 @@ volume_charge_fast(Tiers *t, Datum units_d, Datum volume_d, Datum *result)
 	int128		prod;
 	int64		rem;
 
-	if (!numeric_datum_micro(units_d, &u) || !numeric_datum_micro(volume_d, &v))
+	if (!cultuur_numeric_micro(units_d, &u) || !cultuur_numeric_micro(volume_d, &v))
 		return false;
 	for (k = 1; k < n; k++)
 	{
