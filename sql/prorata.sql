@@ -240,3 +240,7 @@ SELECT cultuur.prorata('[2022-11-01,)', '[2022-01-01,)', 'day');
 SELECT cultuur.prorata('[2022-11-01,)', 'empty', 'day');
 -- the amount must be finite
 SELECT cultuur.prorate('NaN', '[2022-11-01,)', '[2022-01-01,2023-01-01)');
+-- a label added to the enum by hand is refused with an error of its own,
+-- not an internal one
+ALTER TYPE cultuur.prorata_rule ADD VALUE IF NOT EXISTS 'week';
+SELECT cultuur.prorata('[2022-11-01,2023-01-01)', '[2022-01-01,2023-01-01)', 'week'); \echo SQLSTATE :SQLSTATE

@@ -66,7 +66,11 @@ rule_from_enum(FunctionCallInfo fcinfo, Oid label)
 	else if (strcmp(name, "day") == 0)
 		rule = RULE_DAY;
 	else
-		elog(ERROR, "unknown prorata_rule label \"%s\"", name);
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("pro-rata rule \"%s\" is not supported", name),
+				 errdetail("cultuur computes the rules month, full_month and day."),
+				 errhint("A label added to cultuur.prorata_rule needs code of its own.")));
 	/* no flinfo when called through DirectFunctionCall: nothing to cache */
 	if (fcinfo->flinfo == NULL)
 		return rule;
