@@ -30,7 +30,7 @@ CREATE TABLE cultuur.contract (
     prorata_rule  cultuur.prorata_rule NOT NULL DEFAULT 'month',
     index_from    integer CHECK (index_from BETWEEN 1900 AND 2200),
     active        daterange NOT NULL,
-    CHECK (initial_end >= starts_on),
+    CONSTRAINT contract_initial_end_not_before_start CHECK (initial_end >= starts_on),
     EXCLUDE USING gist (library_id WITH =, service WITH =, active WITH &&)
 );
 ALTER SEQUENCE cultuur.contract_id_seq OWNED BY cultuur.contract.id;
@@ -50,7 +50,7 @@ CREATE TABLE cultuur.renewal (
     entered_by  text NOT NULL,
     entered_at  timestamptz NOT NULL,
     PRIMARY KEY (contract_id, seq),
-    CHECK (ends_on >= starts_on)
+    CONSTRAINT renewal_ends_not_before_start CHECK (ends_on >= starts_on)
 );
 COMMENT ON TABLE cultuur.renewal IS 'A renewal by agreement (film, F 10.2): enter contract_id, agreed_on and optionally ends_on; seq and starts_on are filled in. At most 1 year each, at most max_renewals, never beyond the framework agreement.';
 

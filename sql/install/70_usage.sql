@@ -15,7 +15,8 @@ CREATE TABLE cultuur.usage_event (
     service     text NOT NULL REFERENCES cultuur.service ON UPDATE CASCADE,
     action      cultuur.usage_action NOT NULL,
     occurred_at timestamptz NOT NULL CHECK (pg_catalog.isfinite(occurred_at)),
-    CHECK (action = 'login' OR (action = 'film_started') = (service LIKE 'film-%'))
+    CONSTRAINT usage_event_action_fits_service
+        CHECK (action = 'login' OR (action = 'film_started') = (service LIKE 'film-%'))
 );
 CREATE INDEX usage_event_occurred_at ON cultuur.usage_event USING brin (occurred_at);
 COMMENT ON TABLE cultuur.usage_event IS 'Raw usage: library, a pseudonymous member reference (16 to 64 lowercase hex digits, e.g. a keyed hash: never a name or card number), service, action, time. Load with COPY or INSERT; unique users are counted as rows arrive.';
@@ -125,7 +126,8 @@ CREATE TABLE cultuur.reach_hold (
     entered_by  text NOT NULL,
     entered_at  timestamptz NOT NULL,
     PRIMARY KEY (contract_id, year),
-    CHECK (ends_on = pg_catalog.make_date(extract(year FROM starts_on)::integer, 12, 31))
+    CONSTRAINT reach_hold_ends_on_31_december
+        CHECK (ends_on = pg_catalog.make_date(extract(year FROM starts_on)::integer, 12, 31))
 );
 COMMENT ON TABLE cultuur.reach_hold IS 'Lot 1B order on hold (F 8.6): from the first of a month until 31 December of that year, once the year''s unique users reached the reach cap; nothing is billed while it holds.';
 CREATE FUNCTION cultuur.reach_cap_status(year integer)
