@@ -65,7 +65,7 @@ CREATE TABLE cultuur.framework (
     ends_on         date NOT NULL CHECK (pg_catalog.isfinite(ends_on)),
     max_extensions  integer NOT NULL DEFAULT 0 CHECK (max_extensions >= 0),
     extension_term  interval NOT NULL DEFAULT '1 year' CHECK (extension_term > interval '0'),
-    CHECK (ends_on >= starts_on)
+    CONSTRAINT framework_ends_not_before_start CHECK (ends_on >= starts_on)
 );
 COMMENT ON TABLE cultuur.framework IS 'The consortium''s framework agreement with the suppliers of a service: member contracts never outlast it (F 10.1). ends_on is the end of its initial term; extensions are rows of framework_extension.';
 

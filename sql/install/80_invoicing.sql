@@ -25,11 +25,14 @@ CREATE TABLE cultuur.invoice (
     credit_for  integer REFERENCES cultuur.invoice,
     reason      text,
     UNIQUE (year, seq),
-    CHECK (number = year::text || '/' || pg_catalog.lpad(seq::text, 6, '0')),
-    CHECK (due_on = issued_on + 30),
-    CHECK ((kind = 'credit_note') = (credit_for IS NOT NULL)),
-    CHECK (kind <> 'credit_note' OR total <= 0),
-    CHECK (kind = 'credit_note' OR total >= 0)
+    CONSTRAINT invoice_number_is_year_and_seq
+        CHECK (number = year::text || '/' || pg_catalog.lpad(seq::text, 6, '0')),
+    -- payable within 30 days (E 8.6, F 8.3)
+    CONSTRAINT invoice_due_30_days_after_issue CHECK (due_on = issued_on + 30),
+    CONSTRAINT invoice_credit_note_names_its_invoice
+        CHECK ((kind = 'credit_note') = (credit_for IS NOT NULL)),
+    CONSTRAINT invoice_credit_note_not_positive CHECK (kind <> 'credit_note' OR total <= 0),
+    CONSTRAINT invoice_not_negative CHECK (kind = 'credit_note' OR total >= 0)
 );
 ALTER SEQUENCE cultuur.invoice_id_seq OWNED BY cultuur.invoice.id;
 CREATE UNIQUE INDEX invoice_once ON cultuur.invoice (contract_id, kind, period)
@@ -546,12 +549,14 @@ CREATE TABLE cultuur.suspension (
     id          integer PRIMARY KEY DEFAULT pg_catalog.nextval('cultuur.suspension_id_seq'),
     invoice_id  integer NOT NULL REFERENCES cultuur.invoice,
     starts_on   date NOT NULL CHECK (pg_catalog.isfinite(starts_on)),
-    lifted_on   date CHECK (pg_catalog.isfinite(lifted_on) AND lifted_on >= starts_on),
+    lifted_on   date CONSTRAINT suspension_lifted_on_valid
+                     CHECK (pg_catalog.isfinite(lifted_on) AND lifted_on >= starts_on),
     lifted_by   text,
     lift_reason text,
     entered_by  text NOT NULL,
     entered_at  timestamptz NOT NULL,
-    CHECK ((lifted_on IS NULL) = (lifted_by IS NULL) AND (lifted_on IS NULL) = (lift_reason IS NULL))
+    CONSTRAINT suspension_lift_recorded
+        CHECK ((lifted_on IS NULL) = (lifted_by IS NULL) AND (lifted_on IS NULL) = (lift_reason IS NULL))
 );
 ALTER SEQUENCE cultuur.suspension_id_seq OWNED BY cultuur.suspension.id;
 CREATE UNIQUE INDEX suspension_open ON cultuur.suspension (invoice_id) WHERE lifted_on IS NULL;

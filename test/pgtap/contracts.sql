@@ -13,7 +13,7 @@ SET LOCAL client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS cultuur CASCADE;
 
-SELECT plan(201);
+SELECT plan(202);
 
 -- ---- tables and columns (README, \"Reference\") ----
 
@@ -291,6 +291,14 @@ SELECT isnt(col_description('cultuur.contract'::regclass,
                             (SELECT attnum FROM pg_attribute
                               WHERE attrelid = 'cultuur.contract'::regclass AND attname = 'active')),
             NULL, 'cultuur.contract.active (maintained by triggers) has a COMMENT');
+
+-- ---- constraints say which rule they are ----
+
+SELECT is_empty($$
+    SELECT conrelid::regclass || ' ' || conname FROM pg_constraint c
+     WHERE connamespace = 'cultuur'::regnamespace AND contype = 'c'
+       AND conname ~ ('^' || (SELECT relname FROM pg_class WHERE oid = c.conrelid) || '_check[0-9]*$')$$,
+    'no CHECK constraint of cultuur has a default name like invoice_check2 (a table-level rule is named after it)');
 
 -- ---- the books live outside the extension (sql/install/99_books.sql) ----
 
