@@ -42,22 +42,24 @@ CREATE TABLE cultuur.service (
     renewal_term  interval NOT NULL DEFAULT '1 year' CHECK (renewal_term > interval '0'),
     max_renewals  integer CHECK (max_renewals >= 0),
     notice        interval NOT NULL DEFAULT '3 months' CHECK (notice >= interval '0'),
-    year_end_exit boolean NOT NULL DEFAULT false
+    year_end_exit boolean NOT NULL DEFAULT false,
+    reach_pct     numeric CHECK (reach_pct > 0 AND reach_pct <= 100)
 );
 COMMENT ON TABLE cultuur.service IS 'A digital service with its contract terms: price model, index series, how it renews (tacit or by agreement), initial term, renewal term and limit, notice period, and whether it may be ended early on any 31 December.';
 COMMENT ON COLUMN cultuur.service.initial_term IS 'Length of the initial term; NULL when each contract states its initial_end (e-books: 15 September 2026).';
 COMMENT ON COLUMN cultuur.service.max_renewals IS 'Most renewals by agreement (film: 2); NULL means no limit.';
+COMMENT ON COLUMN cultuur.service.reach_pct IS 'Expected reach per month in % of inhabitants; set for lot 1B (0.18, F 8.6), whose order may be put on hold once the year''s cap is reached.';
 COMMENT ON COLUMN cultuur.service.year_end_exit IS 'True when a party may end the contract on any 31 December with notice (E 10.2).';
 
 INSERT INTO cultuur.service (code, name, kind, price_model, index_series, renewal,
                              initial_term, renewal_term, max_renewals, notice,
-                             year_end_exit) VALUES
- ('ebooks',  'E-books (cloudLibrary)',   'ebooks', 'per_inhabitant', 'cpi',    'tacit',     NULL,      '1 year', NULL, '3 months', true),
- ('film-1B', 'Film lot 1B (Sooner)',     'film',   'per_user',       'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false),
- ('film-2A', 'Film lot 2A (Dalton)',     'film',   'per_inhabitant', 'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false),
- ('film-2B', 'Film lot 2B (Dalton)',     'film',   'per_user',       'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false),
- ('film-4A', 'Film lot 4A (Avila)',      'film',   'per_inhabitant', 'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false),
- ('film-4B', 'Film lot 4B (Avila)',      'film',   'per_user',       'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false);
+                             year_end_exit, reach_pct) VALUES
+ ('ebooks',  'E-books (cloudLibrary)',   'ebooks', 'per_inhabitant', 'cpi',    'tacit',     NULL,      '1 year', NULL, '3 months', true, NULL),
+ ('film-1B', 'Film lot 1B (Sooner)',     'film',   'per_user',       'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false, 0.18),
+ ('film-2A', 'Film lot 2A (Dalton)',     'film',   'per_inhabitant', 'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false, NULL),
+ ('film-2B', 'Film lot 2B (Dalton)',     'film',   'per_user',       'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false, NULL),
+ ('film-4A', 'Film lot 4A (Avila)',      'film',   'per_inhabitant', 'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false, NULL),
+ ('film-4B', 'Film lot 4B (Avila)',      'film',   'per_user',       'health', 'agreement', '2 years', '1 year', 2,    '0 days',   false, NULL);
 
 CREATE TABLE cultuur.framework (
     service         text PRIMARY KEY REFERENCES cultuur.service ON UPDATE CASCADE,
@@ -261,7 +263,8 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION cultuur.service_builtin_guard() IS 'Trigger: the services the extension ships (cultuur.shipped_service) cannot be changed or deleted; a restore skips a shipped row that is already there, identical.';
--- (the trigger is created at the end of the script, once the built-in rows are final)
+CREATE TRIGGER service_builtin_guard BEFORE INSERT OR UPDATE OR DELETE ON cultuur.service
+    FOR EACH ROW EXECUTE FUNCTION cultuur.service_builtin_guard();
 
 -- A framework agreement may not be shortened below what its member
 -- contracts already run to (F 10.1: they never outlast it).

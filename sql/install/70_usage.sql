@@ -114,9 +114,7 @@ CREATE TRIGGER usage_immutable BEFORE UPDATE ON cultuur.usage_event
 
 -- ---- reach cap (lot 1B) ----
 
-ALTER TABLE cultuur.service ADD COLUMN reach_pct numeric CHECK (reach_pct > 0 AND reach_pct <= 100);
-COMMENT ON COLUMN cultuur.service.reach_pct IS 'Expected reach per month in % of inhabitants; set for lot 1B (0.18, F 8.6), whose order may be put on hold once the year''s cap is reached.';
-UPDATE cultuur.service SET reach_pct = 0.18 WHERE code = 'film-1B';
+-- (the lot 1B reach is the column reach_pct of cultuur.service)
 
 CREATE TABLE cultuur.reach_hold (
     contract_id integer NOT NULL REFERENCES cultuur.contract ON DELETE CASCADE,
