@@ -94,11 +94,13 @@ ALTER SEQUENCE cultuur.tariff_id_seq OWNED BY cultuur.tariff.id;
 COMMENT ON TABLE cultuur.tariff IS 'Tariff of a service over a validity range (ranges of one service never overlap): a fixed yearly fee plus a tier schedule, per inhabitant per year or per unique user per month, and the exit-fee rates per contract year for contracts that start under it.';
 COMMENT ON COLUMN cultuur.tariff.exit_rates IS 'EUR per inhabitant by contract year k (k = exit year - entry year + 1); beyond the array no exit fee is due.';
 
--- Restoring a dump: pg_dump reloads the rows of these tables as they were,
--- computed columns included.  A superuser who sets cultuur.restoring = on
--- (e.g. PGOPTIONS='-c cultuur.restoring=on' psql -f dump.sql) makes the
--- rule triggers accept inserted rows as recorded instead of recomputing
--- them; updates and deletes always go through the rules.
+-- Restoring a dump: a full dump creates the rule triggers only after the
+-- rows are loaded (the books live outside the extension, 99_books.sql); a
+-- data-only dump is loaded into tables whose triggers are in place.  While
+-- restoring() is true -- a superuser's session with row_security off, as
+-- pg_dump and pg_restore set it, or with cultuur.restoring on -- the rule
+-- triggers accept inserted rows as recorded instead of recomputing them;
+-- updates and deletes always go through the rules.
 -- PARALLEL RESTRICTED: it remembers, in the backend, whether it warned in
 -- this transaction (a worker would warn again)
 CREATE FUNCTION cultuur.restoring() RETURNS boolean

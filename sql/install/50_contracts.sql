@@ -704,7 +704,7 @@ BEGIN
         RAISE EXCEPTION 'termination of contract %: the given effective end % and exit fee % differ from what the rules give now (% and %)',
                 c.id, given_end, given_fee, NEW.effective_end, q.exit_fee
             USING ERRCODE = 'CC010',
-                  HINT = 'Leave effective_end and exit_fee empty: they are computed. To restore a dump exactly, restore as a superuser with PGOPTIONS=''-c cultuur.restoring=on''.';
+                  HINT = 'Leave effective_end and exit_fee empty: they are computed (a dump restored with pg_restore or psql keeps them as dumped).';
     END IF;
     NEW.exit_fee := q.exit_fee;
     NEW.exit_fee_note := q.note;
