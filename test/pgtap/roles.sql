@@ -19,7 +19,7 @@ CREATE EXTENSION IF NOT EXISTS cultuur CASCADE;
 SET LOCAL datestyle = ISO, YMD;
 SET LOCAL TimeZone = 'UTC';
 
-SELECT plan(149);
+SELECT plan(152);
 
 -- pgTAP keeps its results in temporary tables of the session: the logins
 -- below write to them too
@@ -237,6 +237,8 @@ SELECT throws_ok($$UPDATE cultuur.contract SET library_id = 2 WHERE id = 2$$,
                  'CC010', NULL, '... nor its library');
 SELECT throws_ok($$INSERT INTO cultuur.termination (contract_id, notified_on) VALUES (1, '2031-05-05')$$,
                  'CC013', NULL, 'data entry cannot record a notice dated after today');
+SELECT throws_ok($$INSERT INTO cultuur.renewal (contract_id, agreed_on) VALUES (2, '2030-01-01')$$,
+                 'CC013', NULL, '... nor a renewal agreed after today');
 RESET SESSION AUTHORIZATION;
 
 -- ---- consortium finance ----
@@ -345,6 +347,12 @@ SELECT throws_ok($$UPDATE cultuur.service SET notice = '0 days' WHERE code = 'eb
 SELECT throws_ok($$INSERT INTO cultuur.formal_notice (invoice_id, sent_on)
                    SELECT id, '2030-01-01' FROM cultuur.invoice WHERE number = '2023/000003'$$,
                  'CC013', NULL, 'a formal notice dated after today is refused');
+SELECT throws_ok($$INSERT INTO cultuur.price_change (service, notified_on, effective_on, fixed_fee, tiers)
+                   VALUES ('ebooks', '2030-07-01', '2031-01-01', 900, '0.18')$$,
+                 'CC013', NULL, 'a price change notified after today is refused');
+SELECT throws_ok($$INSERT INTO cultuur.data_annex_change (service, notified_on, worsening, description)
+                   VALUES (NULL, '2030-01-01', true, 'not yet')$$,
+                 'CC013', NULL, 'a data-annex change notified after today is refused');
 RESET SESSION AUTHORIZATION;
 
 -- ---- reporting ----
