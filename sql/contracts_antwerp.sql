@@ -7,7 +7,7 @@
 -- the comment above the statement that shows it; a refused statement is
 -- followed by "\echo SQLSTATE :SQLSTATE" so the expected output shows the
 -- error as a user sees it and the SQLSTATE that programs see (project
--- codes: class CC, listed at the top of sql/install/50_contracts.sql).
+-- codes: class CC, listed in doc/rules.md).
 --
 -- Facts from the seeds are marked (seed); the populations of 1 January
 -- 2023, 2024 and 2025 are INVENTED (and deliberately all different) so that

@@ -6,7 +6,7 @@
 -- cents, half away from zero); the arithmetic is in the comment above the
 -- statement that shows it.  A refused statement is followed by
 -- "\echo SQLSTATE :SQLSTATE" (project codes: class CC, listed at the top of
--- sql/install/50_contracts.sql; CC010 recorded facts, CC012 payments).
+-- doc/rules.md; CC010 recorded facts, CC012 payments).
 -- Invoicing is run for explicit dates, so nothing depends on current_date.
 --
 -- Facts from the seeds are marked (seed); everything else is invented.

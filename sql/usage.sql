@@ -7,7 +7,7 @@
 -- Every count below is small enough to be counted by hand; the expected
 -- value is in the comment above the statement that shows it.  A refused
 -- statement is followed by "\echo SQLSTATE :SQLSTATE" (project codes:
--- class CC, listed at the top of sql/install/50_contracts.sql; CC011 is the
+-- class CC, listed in doc/rules.md; CC011 is the
 -- reach cap).  Member references are pseudonyms: 16 hex digits here,
 -- md5() (32 hex digits) for generated members.
 --

@@ -8,7 +8,7 @@
  * int64 fixed-point values with six decimals ("micro units"); every
  * computation that involves caller-supplied numerics is done with the
  * server's own numeric arithmetic, which is exact for +, - and x, and the
- * only divisions go through numeric_div_round(), which rounds once.
+ * only divisions go through cultuur_numeric_div_round(), which rounds once.
  *
  *-------------------------------------------------------------------------
  */
@@ -62,9 +62,9 @@ typedef struct Tiers
 #define PG_RETURN_TIERS_P(x) PG_RETURN_POINTER(x)
 
 /* tiers_io.c */
-extern Tiers *tiers_alloc(int ntiers);
-extern const char *tiers_check(const Tiers *t, int *bad_tier);
-extern char *micro_to_cstring(int64 v);
+extern Tiers *cultuur_tiers_alloc(int ntiers);
+extern const char *cultuur_tiers_check(const Tiers *t, int *bad_tier);
+extern char *cultuur_micro_to_cstring(int64 v);
 
 /*
  * Per-call-site cache of a schedule turned into numerics, kept in
@@ -82,25 +82,25 @@ typedef struct TiersCache
 } TiersCache;
 
 /* tiers_math.c */
-extern TiersCache *tiers_cache_get(FunctionCallInfo fcinfo, Tiers *t);
-extern int	tiers_pick(const TiersCache *c, Numeric volume);
+extern TiersCache *cultuur_tiers_cache_get(FunctionCallInfo fcinfo, Tiers *t);
+extern int	cultuur_tiers_pick(const TiersCache *c, Numeric volume);
 
 /* numeric_util.c */
-extern Numeric micro_to_numeric(int64 v);
-extern bool numeric_to_micro(Numeric n, int64 *result);
-extern Numeric num_add(Numeric a, Numeric b);
-extern Numeric num_sub(Numeric a, Numeric b);
-extern Numeric num_mul(Numeric a, Numeric b);
-extern int	num_cmp(Numeric a, Numeric b);
-extern int	num_sign(Numeric a);
-extern Numeric num_round(Numeric a, int scale);
-extern Numeric num_zero(void);
-extern Numeric num_zero_cents(void);
-extern Numeric numeric_div_round(Numeric num, Numeric den, int scale);
-extern char *num_to_cstring(Numeric n);
-extern void check_finite(Numeric n, const char *func, const char *arg);
-extern void check_nonnegative(Numeric n, const char *func, const char *arg);
-extern void check_positive(Numeric n, const char *func, const char *arg);
+extern Numeric cultuur_micro_to_numeric(int64 v);
+extern bool cultuur_numeric_to_micro(Numeric n, int64 *result);
+extern Numeric cultuur_num_add(Numeric a, Numeric b);
+extern Numeric cultuur_num_sub(Numeric a, Numeric b);
+extern Numeric cultuur_num_mul(Numeric a, Numeric b);
+extern int	cultuur_num_cmp(Numeric a, Numeric b);
+extern int	cultuur_num_sign(Numeric a);
+extern Numeric cultuur_num_round(Numeric a, int scale);
+extern Numeric cultuur_num_zero(void);
+extern Numeric cultuur_num_zero_cents(void);
+extern Numeric cultuur_numeric_div_round(Numeric num, Numeric den, int scale);
+extern char *cultuur_num_to_cstring(Numeric n);
+extern void cultuur_check_finite(Numeric n, const char *func, const char *arg);
+extern void cultuur_check_nonnegative(Numeric n, const char *func, const char *arg);
+extern void cultuur_check_positive(Numeric n, const char *func, const char *arg);
 
 /* numeric_fast.c */
 extern bool cultuur_numeric_micro(Datum d, int64 *out);

@@ -40,19 +40,19 @@ check_notice(Interval *notice, const char *func)
 	if (notice->month < 0 || notice->day < 0 || notice->time < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: notice period %s must not have a negative part",
-						func, interval_text(notice))));
+				 errmsg("notice period %s must not have a negative part",
+						interval_text(notice))));
 	if (notice->time != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: notice period %s must be whole months and days",
-						func, interval_text(notice)),
+				 errmsg("notice period %s must be whole months and days",
+						interval_text(notice)),
 				 errhint("Write e.g. '3 months' or '90 days'.")));
 	if (notice->month > 12 * 1000 || notice->day > 366 * 1000)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: notice period %s is longer than 1000 years",
-						func, interval_text(notice))));
+				 errmsg("notice period %s is longer than 1000 years",
+						interval_text(notice))));
 }
 
 static void
@@ -61,8 +61,8 @@ check_date(DateADT d, const char *func, const char *arg)
 	if (DATE_NOT_FINITE(d))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: %s must be a finite date, not %s",
-						func, arg, date_text(d))));
+				 errmsg("%s must be a finite date, not %s",
+						arg, date_text(d))));
 }
 
 /*
@@ -115,7 +115,7 @@ notice_deadline(PG_FUNCTION_ARGS)
 	if (!date_minus_notice(end_date, notice, &result))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("notice_deadline: %s minus %s is out of range for type date",
+				 errmsg("%s minus %s is out of range for type date",
 						date_text(end_date), interval_text(notice))));
 	PG_RETURN_DATEADT(result);
 }
@@ -150,7 +150,7 @@ earliest_year_end(PG_FUNCTION_ARGS)
 		if (!IS_VALID_JULIAN(year, 12, 31))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-					 errmsg("earliest_year_end: no 31 December within the date range can be reached from %s",
+					 errmsg("no 31 December within the date range can be reached from %s",
 							date_text(notified_on))));
 		dec31 = date2j(year, 12, 31) - POSTGRES_EPOCH_JDATE;
 		/* a deadline before the range of date is before the notice too */

@@ -29,10 +29,10 @@ indexed(PG_FUNCTION_ARGS)
 	Numeric		base_index = PG_GETARG_NUMERIC(1);
 	Numeric		new_index = PG_GETARG_NUMERIC(2);
 
-	check_finite(amount, "indexed", "amount");
-	check_positive(base_index, "indexed", "base_index");
-	check_positive(new_index, "indexed", "new_index");
-	PG_RETURN_NUMERIC(numeric_div_round(num_mul(amount, new_index),
+	cultuur_check_finite(amount, "indexed", "amount");
+	cultuur_check_positive(base_index, "indexed", "base_index");
+	cultuur_check_positive(new_index, "indexed", "new_index");
+	PG_RETURN_NUMERIC(cultuur_numeric_div_round(cultuur_num_mul(amount, new_index),
 										base_index, 2));
 }
 
@@ -58,11 +58,11 @@ exit_fee(PG_FUNCTION_ARGS)
 	bool		typbyval;
 	char		typalign;
 
-	check_nonnegative(basis, "exit_fee", "basis");
+	cultuur_check_nonnegative(basis, "exit_fee", "basis");
 	if (ARR_NDIM(rates) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("exit_fee: rates must be a one-dimensional array")));
+				 errmsg("rates must be a one-dimensional array")));
 	get_typlenbyvalalign(NUMERICOID, &typlen, &typbyval, &typalign);
 	deconstruct_array(rates, NUMERICOID, typlen, typbyval, typalign,
 					  &values, &nulls, &n);
@@ -71,21 +71,21 @@ exit_fee(PG_FUNCTION_ARGS)
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("exit_fee: rates[%d] is NULL", i + 1),
+					 errmsg("rates[%d] is NULL", i + 1),
 					 errhint("Give a rate for every contract year of the initial term.")));
-		check_nonnegative(DatumGetNumeric(values[i]), "exit_fee",
+		cultuur_check_nonnegative(DatumGetNumeric(values[i]), "exit_fee",
 						  psprintf("rates[%d]", i + 1));
 	}
 	if (k < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("exit_fee: exit year %d is before entry year %d",
+				 errmsg("exit year %d is before entry year %d",
 						exit_year, entry_year),
 				 errdetail("The contract year k = exit_year - entry_year + 1 is " INT64_FORMAT ".", k),
 				 errhint("The first contract year is the entry year itself.")));
 	if (k > n)
-		PG_RETURN_NUMERIC(num_zero_cents());
-	PG_RETURN_NUMERIC(num_round(num_mul(DatumGetNumeric(values[k - 1]), basis), 2));
+		PG_RETURN_NUMERIC(cultuur_num_zero_cents());
+	PG_RETURN_NUMERIC(cultuur_num_round(cultuur_num_mul(DatumGetNumeric(values[k - 1]), basis), 2));
 }
 
 /*
@@ -99,20 +99,20 @@ reach_cap(PG_FUNCTION_ARGS)
 	int32		months = PG_GETARG_INT32(1);
 	Numeric		pct = PG_GETARG_NUMERIC(2);
 
-	check_nonnegative(inhabitants, "reach_cap", "inhabitants");
-	check_nonnegative(pct, "reach_cap", "pct");
-	if (num_cmp(pct, int64_to_numeric(100)) > 0)
+	cultuur_check_nonnegative(inhabitants, "reach_cap", "inhabitants");
+	cultuur_check_nonnegative(pct, "reach_cap", "pct");
+	if (cultuur_num_cmp(pct, int64_to_numeric(100)) > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("reach_cap: pct must be at most 100, got %s",
-						num_to_cstring(pct)),
+				 errmsg("pct must be at most 100, got %s",
+						cultuur_num_to_cstring(pct)),
 				 errhint("pct is a percentage: 0.18 means 0.18 %%.")));
 	if (months < 0 || months > 12)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("reach_cap: months must be between 0 and 12, got %d",
+				 errmsg("months must be between 0 and 12, got %d",
 						months),
 				 errhint("months counts the months of planned purchase in one calendar year.")));
-	PG_RETURN_NUMERIC(num_mul(num_mul(int64_to_numeric(months), inhabitants),
-							  num_mul(pct, int64_div_fast_to_numeric(1, 2))));
+	PG_RETURN_NUMERIC(cultuur_num_mul(cultuur_num_mul(int64_to_numeric(months), inhabitants),
+							  cultuur_num_mul(pct, int64_div_fast_to_numeric(1, 2))));
 }

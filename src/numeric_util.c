@@ -6,7 +6,7 @@
  * Everything goes through the server's numeric functions, which are exact
  * for addition, subtraction and multiplication.  Division is never done
  * with numeric_div (it rounds to a chosen number of digits, which would
- * make a second rounding to cents wrong in rare cases); numeric_div_round()
+ * make a second rounding to cents wrong in rare cases); cultuur_numeric_div_round()
  * below divides exactly with truncation, looks at the remainder and rounds
  * half away from zero once.
  *
@@ -19,7 +19,7 @@
 #include "utils/memutils.h"
 
 Numeric
-micro_to_numeric(int64 v)
+cultuur_micro_to_numeric(int64 v)
 {
 	int			scale = TIERS_SCALE;
 
@@ -40,20 +40,20 @@ micro_to_numeric(int64 v)
  * caller reports which.
  */
 bool
-numeric_to_micro(Numeric n, int64 *result)
+cultuur_numeric_to_micro(Numeric n, int64 *result)
 {
 	Numeric		scaled;
 	Numeric		truncated;
 
-	if (numeric_is_nan(n) || numeric_is_inf(n) || num_sign(n) < 0)
+	if (numeric_is_nan(n) || numeric_is_inf(n) || cultuur_num_sign(n) < 0)
 		return false;
-	scaled = num_mul(n, int64_to_numeric(TIERS_UNIT));
+	scaled = cultuur_num_mul(n, int64_to_numeric(TIERS_UNIT));
 	truncated = DatumGetNumeric(DirectFunctionCall2(numeric_trunc,
 													NumericGetDatum(scaled),
 													Int32GetDatum(0)));
-	if (num_cmp(scaled, truncated) != 0)
+	if (cultuur_num_cmp(scaled, truncated) != 0)
 		return false;
-	if (num_cmp(truncated, int64_to_numeric(TIERS_MAX_VALUE)) > 0)
+	if (cultuur_num_cmp(truncated, int64_to_numeric(TIERS_MAX_VALUE)) > 0)
 		return false;
 	*result = DatumGetInt64(DirectFunctionCall1(numeric_int8,
 												NumericGetDatum(truncated)));
@@ -61,32 +61,32 @@ numeric_to_micro(Numeric n, int64 *result)
 }
 
 Numeric
-num_add(Numeric a, Numeric b)
+cultuur_num_add(Numeric a, Numeric b)
 {
 	return numeric_add_opt_error(a, b, NULL);
 }
 
 Numeric
-num_sub(Numeric a, Numeric b)
+cultuur_num_sub(Numeric a, Numeric b)
 {
 	return numeric_sub_opt_error(a, b, NULL);
 }
 
 Numeric
-num_mul(Numeric a, Numeric b)
+cultuur_num_mul(Numeric a, Numeric b)
 {
 	return numeric_mul_opt_error(a, b, NULL);
 }
 
 int
-num_cmp(Numeric a, Numeric b)
+cultuur_num_cmp(Numeric a, Numeric b)
 {
 	return DatumGetInt32(DirectFunctionCall2(numeric_cmp,
 											 NumericGetDatum(a),
 											 NumericGetDatum(b)));
 }
 
-/* a zero that lives as long as the backend, so num_sign allocates nothing */
+/* a zero that lives as long as the backend, so cultuur_num_sign allocates nothing */
 static Numeric
 zero_numeric(void)
 {
@@ -104,16 +104,16 @@ zero_numeric(void)
 
 /* -1, 0 or 1; NaN counts as positive (callers check finiteness first) */
 int
-num_sign(Numeric a)
+cultuur_num_sign(Numeric a)
 {
-	int			c = num_cmp(a, zero_numeric());
+	int			c = cultuur_num_cmp(a, zero_numeric());
 
 	return c > 0 ? 1 : (c < 0 ? -1 : 0);
 }
 
 /* round half away from zero, like round(numeric, int) */
 Numeric
-num_round(Numeric a, int scale)
+cultuur_num_round(Numeric a, int scale)
 {
 	return DatumGetNumeric(DirectFunctionCall2(numeric_round,
 											   NumericGetDatum(a),
@@ -121,14 +121,14 @@ num_round(Numeric a, int scale)
 }
 
 Numeric
-num_zero(void)
+cultuur_num_zero(void)
 {
 	return int64_to_numeric(0);
 }
 
 /* 0.00, the zero that an amount in cents prints as */
 Numeric
-num_zero_cents(void)
+cultuur_num_zero_cents(void)
 {
 	return int64_div_fast_to_numeric(0, 2);
 }
@@ -141,7 +141,7 @@ num_zero_cents(void)
  * the rounding: |2r| >= |den| moves q one step away from zero.
  */
 Numeric
-numeric_div_round(Numeric num, Numeric den, int scale)
+cultuur_numeric_div_round(Numeric num, Numeric den, int scale)
 {
 	Numeric		shifted;
 	Numeric		q;
@@ -150,7 +150,7 @@ numeric_div_round(Numeric num, Numeric den, int scale)
 	Numeric		abs_den;
 
 	Assert(scale >= 0 && scale <= 18);
-	if (num_sign(den) == 0)
+	if (cultuur_num_sign(den) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DIVISION_BY_ZERO),
 				 errmsg("division by zero")));
@@ -163,32 +163,32 @@ numeric_div_round(Numeric num, Numeric den, int scale)
 
 		for (i = 0; i < scale; i++)
 			p *= 10;
-		shifted = num_mul(num, int64_to_numeric(p));
+		shifted = cultuur_num_mul(num, int64_to_numeric(p));
 	}
 	q = DatumGetNumeric(DirectFunctionCall2(numeric_div_trunc,
 											NumericGetDatum(shifted),
 											NumericGetDatum(den)));
-	r = num_sub(shifted, num_mul(q, den));
-	twice_r = num_mul(DatumGetNumeric(DirectFunctionCall1(numeric_abs,
+	r = cultuur_num_sub(shifted, cultuur_num_mul(q, den));
+	twice_r = cultuur_num_mul(DatumGetNumeric(DirectFunctionCall1(numeric_abs,
 														  NumericGetDatum(r))),
 					  int64_to_numeric(2));
 	abs_den = DatumGetNumeric(DirectFunctionCall1(numeric_abs,
 												  NumericGetDatum(den)));
-	if (num_cmp(twice_r, abs_den) >= 0)
+	if (cultuur_num_cmp(twice_r, abs_den) >= 0)
 	{
 		/* the exact quotient's sign is sign(num) * sign(den) */
-		int			sign = num_sign(num) * num_sign(den);
+		int			sign = cultuur_num_sign(num) * cultuur_num_sign(den);
 
-		q = num_add(q, int64_to_numeric(sign));
+		q = cultuur_num_add(q, int64_to_numeric(sign));
 	}
 	if (scale == 0)
 		return q;
-	return num_mul(q, int64_div_fast_to_numeric(1, scale));
+	return cultuur_num_mul(q, int64_div_fast_to_numeric(1, scale));
 }
 
 /* a numeric as text for an error message: huge values are shortened */
 char *
-num_to_cstring(Numeric n)
+cultuur_num_to_cstring(Numeric n)
 {
 	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out,
 														NumericGetDatum(n)));
@@ -200,33 +200,33 @@ num_to_cstring(Numeric n)
 }
 
 void
-check_finite(Numeric n, const char *func, const char *arg)
+cultuur_check_finite(Numeric n, const char *func, const char *arg)
 {
 	if (numeric_is_nan(n) || numeric_is_inf(n))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: %s must be a finite number, not %s",
-						func, arg, num_to_cstring(n))));
+				 errmsg("%s must be a finite number, not %s",
+						arg, cultuur_num_to_cstring(n))));
 }
 
 void
-check_nonnegative(Numeric n, const char *func, const char *arg)
+cultuur_check_nonnegative(Numeric n, const char *func, const char *arg)
 {
-	check_finite(n, func, arg);
-	if (num_sign(n) < 0)
+	cultuur_check_finite(n, func, arg);
+	if (cultuur_num_sign(n) < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: %s must not be negative, got %s",
-						func, arg, num_to_cstring(n))));
+				 errmsg("%s must not be negative, got %s",
+						arg, cultuur_num_to_cstring(n))));
 }
 
 void
-check_positive(Numeric n, const char *func, const char *arg)
+cultuur_check_positive(Numeric n, const char *func, const char *arg)
 {
-	check_finite(n, func, arg);
-	if (num_sign(n) <= 0)
+	cultuur_check_finite(n, func, arg);
+	if (cultuur_num_sign(n) <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: %s must be greater than zero, got %s",
-						func, arg, num_to_cstring(n))));
+				 errmsg("%s must be greater than zero, got %s",
+						arg, cultuur_num_to_cstring(n))));
 }

@@ -157,15 +157,15 @@ compute_share(FunctionCallInfo fcinfo, int argno, const char *func)
 	if (pempty)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: period must not be empty", func),
+				 errmsg("period must not be empty"),
 				 errhint("Pass the billing period, e.g. daterange('2022-01-01', '2023-01-01').")));
 	if (pl.infinite || pu.infinite ||
 		DATE_NOT_FINITE(DatumGetDateADT(pl.val)) ||
 		DATE_NOT_FINITE(DatumGetDateADT(pu.val)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: period %s must be bounded on both sides",
-						func, range_text(period_d)),
+				 errmsg("period %s must be bounded on both sides",
+						range_text(period_d)),
 				 errhint("Pass the billing period, e.g. daterange('2022-01-01', '2023-01-01').")));
 	ps = DatumGetDateADT(pl.val);
 	pe = DatumGetDateADT(pu.val);
@@ -173,8 +173,8 @@ compute_share(FunctionCallInfo fcinfo, int argno, const char *func)
 	if (rule != RULE_DAY && (!is_first_of_month(ps) || !is_first_of_month(pe)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: period %s does not consist of whole months",
-						func, range_text(period_d)),
+				 errmsg("period %s does not consist of whole months",
+						range_text(period_d)),
 				 errdetail("The rules month and full_month need a period that starts on the first of a month and ends on the last day of a month."),
 				 errhint("Use the rule day for other periods.")));
 
@@ -251,11 +251,11 @@ prorate(PG_FUNCTION_ARGS)
 	Numeric		amount = PG_GETARG_NUMERIC(0);
 	Share		s;
 
-	check_finite(amount, "prorate", "amount");
+	cultuur_check_finite(amount, "prorate", "amount");
 	s = compute_share(fcinfo, 1, "prorate");
 	if (s.n == s.d)
-		PG_RETURN_NUMERIC(num_round(amount, 2));
-	PG_RETURN_NUMERIC(numeric_div_round(num_mul(amount,
+		PG_RETURN_NUMERIC(cultuur_num_round(amount, 2));
+	PG_RETURN_NUMERIC(cultuur_numeric_div_round(cultuur_num_mul(amount,
 												int64_to_numeric(s.n)),
 										int64_to_numeric(s.d), 2));
 }

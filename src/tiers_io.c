@@ -44,7 +44,7 @@ PG_FUNCTION_INFO_V1(tier_rows);
 PG_FUNCTION_INFO_V1(make_tiers);
 
 Tiers *
-tiers_alloc(int ntiers)
+cultuur_tiers_alloc(int ntiers)
 {
 	Tiers	   *t = (Tiers *) palloc0(TIERS_SIZE(ntiers));
 
@@ -59,7 +59,7 @@ tiers_alloc(int ntiers)
  * 1-based tier at fault.  Used by every way a value can be made.
  */
 const char *
-tiers_check(const Tiers *t, int *bad_tier)
+cultuur_tiers_check(const Tiers *t, int *bad_tier)
 {
 	int			i;
 
@@ -104,7 +104,7 @@ tiers_check(const Tiers *t, int *bad_tier)
 
 /* micro units to canonical text: no trailing fractional zeros */
 char *
-micro_to_cstring(int64 v)
+cultuur_micro_to_cstring(int64 v)
 {
 	int64		ip = v / TIERS_UNIT;
 	int64		fp = v % TIERS_UNIT;
@@ -382,8 +382,8 @@ tiers_in(PG_FUNCTION_ARGS)
 		{
 			ps.p = bound_start;
 			syntax_error(&ps, psprintf("bounds must strictly increase, but %s follows %s",
-									   micro_to_cstring(e->bound),
-									   micro_to_cstring(entries[n - 1].bound)),
+									   cultuur_micro_to_cstring(e->bound),
+									   cultuur_micro_to_cstring(entries[n - 1].bound)),
 						 "List the tiers from the lowest bound to the highest.");
 		}
 		skip_space(&ps);
@@ -397,7 +397,7 @@ tiers_in(PG_FUNCTION_ARGS)
 		n++;
 	}
 
-	result = tiers_alloc(n);
+	result = cultuur_tiers_alloc(n);
 	memcpy(result->tier, entries, sizeof(TierEntry) * n);
 	PG_RETURN_TIERS_P(result);
 }
@@ -417,8 +417,8 @@ tiers_out(PG_FUNCTION_ARGS)
 		if (i > 0)
 			appendStringInfo(&buf, "; %s%s: ",
 							 e->kind == TIER_GE ? ">=" : ">",
-							 micro_to_cstring(e->bound));
-		appendStringInfoString(&buf, micro_to_cstring(e->price));
+							 cultuur_micro_to_cstring(e->bound));
+		appendStringInfoString(&buf, cultuur_micro_to_cstring(e->price));
 	}
 	PG_FREE_IF_COPY(t, 0);
 	PG_RETURN_CSTRING(buf.data);
@@ -460,14 +460,14 @@ tiers_from_buffer(StringInfo buf)
 	if (buf->len - buf->cursor != n * 17)
 		binary_error(psprintf("%d tiers need %d more bytes, found %d.",
 							  n, n * 17, buf->len - buf->cursor));
-	t = tiers_alloc(n);
+	t = cultuur_tiers_alloc(n);
 	for (i = 0; i < n; i++)
 	{
 		t->tier[i].kind = pq_getmsgbyte(buf);
 		t->tier[i].bound = pq_getmsgint64(buf);
 		t->tier[i].price = pq_getmsgint64(buf);
 	}
-	problem = tiers_check(t, &bad_tier);
+	problem = cultuur_tiers_check(t, &bad_tier);
 	if (problem)
 		binary_error(psprintf("Tier %d: %s.", bad_tier, problem));
 	return t;
@@ -676,10 +676,10 @@ tier_rows(PG_FUNCTION_ARGS)
 		}
 		else
 		{
-			values[1] = NumericGetDatum(micro_to_numeric(t->tier[i].bound));
+			values[1] = NumericGetDatum(cultuur_micro_to_numeric(t->tier[i].bound));
 			values[2] = BoolGetDatum(t->tier[i].kind == TIER_GE);
 		}
-		values[3] = NumericGetDatum(micro_to_numeric(t->tier[i].price));
+		values[3] = NumericGetDatum(cultuur_micro_to_numeric(t->tier[i].price));
 		tuple = heap_form_tuple(funcctx->tuple_desc, values, nulls);
 		SRF_RETURN_NEXT(funcctx, HeapTupleGetDatum(tuple));
 	}
@@ -697,7 +697,7 @@ deconstruct_arg(ArrayType *a, Oid elemtype, const char *arg,
 	if (ARR_NDIM(a) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("make_tiers: %s must be a one-dimensional array", arg)));
+				 errmsg("%s must be a one-dimensional array", arg)));
 	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
 	deconstruct_array(a, elemtype, typlen, typbyval, typalign,
 					  values, nulls, n);
@@ -707,7 +707,7 @@ deconstruct_arg(ArrayType *a, Oid elemtype, const char *arg,
 static char *
 shown_numeric(Numeric n)
 {
-	return num_to_cstring(n);	/* already shortens long values */
+	return cultuur_num_to_cstring(n);	/* already shortens long values */
 }
 
 static int64
@@ -719,19 +719,19 @@ array_micro(Datum d, bool isnull, const char *arg, int pos)
 	if (isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("make_tiers: %s[%d] is NULL", arg, pos)));
+				 errmsg("%s[%d] is NULL", arg, pos)));
 	n = DatumGetNumeric(d);
 
 	/*
-	 * Refuse values of 10^12 and more before numeric_to_micro scales them:
+	 * Refuse values of 10^12 and more before cultuur_numeric_to_micro scales them:
 	 * near the top of numeric's range the scaling itself would overflow.
 	 * NaN compares above every number.
 	 */
-	if (num_cmp(n, int64_to_numeric(TIERS_MAX_VALUE / TIERS_UNIT + 1)) >= 0 ||
-		!numeric_to_micro(n, &v))
+	if (cultuur_num_cmp(n, int64_to_numeric(TIERS_MAX_VALUE / TIERS_UNIT + 1)) >= 0 ||
+		!cultuur_numeric_to_micro(n, &v))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("make_tiers: %s[%d] = %s is not a valid price or bound",
+				 errmsg("%s[%d] = %s is not a valid price or bound",
 						arg, pos, shown_numeric(n)),
 				 errdetail("Prices and bounds are finite, not negative, below 1000000000000 and have at most 6 decimals.")));
 	return v;
@@ -775,19 +775,19 @@ make_tiers(PG_FUNCTION_ARGS)
 	if (np < 1 || np > TIERS_MAX_TIERS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("make_tiers: prices has %d elements; a schedule has 1 to %d tiers",
+				 errmsg("prices has %d elements; a schedule has 1 to %d tiers",
 						np, TIERS_MAX_TIERS)));
 	if (nb != np - 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("make_tiers: bounds has %d elements, expected %d", nb, np - 1),
+				 errmsg("bounds has %d elements, expected %d", nb, np - 1),
 				 errdetail("The first price applies from 0; each further price needs one bound.")));
 	if (!PG_ARGISNULL(2) && ni != nb)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("make_tiers: inclusive has %d elements, expected %d", ni, nb)));
+				 errmsg("inclusive has %d elements, expected %d", ni, nb)));
 
-	t = tiers_alloc(np);
+	t = cultuur_tiers_alloc(np);
 	for (i = 0; i < np; i++)
 	{
 		t->tier[i].price = array_micro(pv[i], pn[i], "prices", i + 1);
@@ -800,15 +800,15 @@ make_tiers(PG_FUNCTION_ARGS)
 			if (in[i - 1])
 				ereport(ERROR,
 						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("make_tiers: inclusive[%d] is NULL", i)));
+						 errmsg("inclusive[%d] is NULL", i)));
 			if (DatumGetBool(iv[i - 1]))
 				t->tier[i].kind = TIER_GE;
 		}
 	}
-	problem = tiers_check(t, &bad_tier);
+	problem = cultuur_tiers_check(t, &bad_tier);
 	if (problem)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("make_tiers: tier %d: %s", bad_tier, problem)));
+				 errmsg("tier %d: %s", bad_tier, problem)));
 	PG_RETURN_TIERS_P(t);
 }

@@ -69,7 +69,7 @@ schedule_is_const(FmgrInfo *flinfo)
  * is always the case for a constant and often for a column.
  */
 TiersCache *
-tiers_cache_get(FunctionCallInfo fcinfo, Tiers *t)
+cultuur_tiers_cache_get(FunctionCallInfo fcinfo, Tiers *t)
 {
 	TiersCache *c;
 	MemoryContext old;
@@ -117,10 +117,10 @@ tiers_cache_get(FunctionCallInfo fcinfo, Tiers *t)
 	memcpy(c->tiers, t, VARSIZE(t));
 	for (i = 0; i < t->ntiers; i++)
 	{
-		c->price[i] = micro_to_numeric(t->tier[i].price);
-		c->bound[i] = i == 0 ? NULL : micro_to_numeric(t->tier[i].bound);
-		c->band_start[i] = i == 0 ? num_zero() :
-			micro_to_numeric(band_start_micro(&t->tier[i]));
+		c->price[i] = cultuur_micro_to_numeric(t->tier[i].price);
+		c->bound[i] = i == 0 ? NULL : cultuur_micro_to_numeric(t->tier[i].bound);
+		c->band_start[i] = i == 0 ? cultuur_num_zero() :
+			cultuur_micro_to_numeric(band_start_micro(&t->tier[i]));
 	}
 	MemoryContextSwitchTo(old);
 	return c;
@@ -128,14 +128,14 @@ tiers_cache_get(FunctionCallInfo fcinfo, Tiers *t)
 
 /* index of the tier that volume falls in */
 int
-tiers_pick(const TiersCache *c, Numeric volume)
+cultuur_tiers_pick(const TiersCache *c, Numeric volume)
 {
 	int			n = c->tiers->ntiers;
 	int			i;
 
 	for (i = 1; i < n; i++)
 	{
-		int			cmp = num_cmp(volume, c->bound[i]);
+		int			cmp = cultuur_num_cmp(volume, c->bound[i]);
 
 		if (c->tiers->tier[i].kind == TIER_GT ? cmp <= 0 : cmp < 0)
 			break;
@@ -146,7 +146,7 @@ tiers_pick(const TiersCache *c, Numeric volume)
 static void
 check_volume(Numeric n, const char *func, const char *arg)
 {
-	check_nonnegative(n, func, arg);
+	cultuur_check_nonnegative(n, func, arg);
 }
 
 Datum
@@ -158,9 +158,9 @@ tier_price(PG_FUNCTION_ARGS)
 	Numeric		price;
 
 	check_volume(volume, "tier_price", "volume");
-	c = tiers_cache_get(fcinfo, t);
+	c = cultuur_tiers_cache_get(fcinfo, t);
 	/* hand out a copy: the cached value must outlive whatever the caller does */
-	price = c->price[tiers_pick(c, volume)];
+	price = c->price[cultuur_tiers_pick(c, volume)];
 	PG_RETURN_NUMERIC(DatumGetNumericCopy(NumericGetDatum(price)));
 }
 
@@ -168,8 +168,8 @@ static Datum
 volume_charge_common(FunctionCallInfo fcinfo, Tiers *t, Numeric units,
 					 Numeric tier_volume)
 {
-	TiersCache *c = tiers_cache_get(fcinfo, t);
-	int			k = tiers_pick(c, tier_volume);
+	TiersCache *c = cultuur_tiers_cache_get(fcinfo, t);
+	int			k = cultuur_tiers_pick(c, tier_volume);
 
 	/*
 	 * A volume above a bound is above 0 (bounds are not negative), so the
@@ -178,7 +178,7 @@ volume_charge_common(FunctionCallInfo fcinfo, Tiers *t, Numeric units,
 	 */
 	if (k == 0)
 		check_volume(tier_volume, "volume_charge", "tier_volume");
-	PG_RETURN_NUMERIC(num_round(num_mul(units, c->price[k]), 2));
+	PG_RETURN_NUMERIC(cultuur_num_round(cultuur_num_mul(units, c->price[k]), 2));
 }
 
 #ifdef HAVE_INT128
@@ -231,7 +231,7 @@ volume_charge(PG_FUNCTION_ARGS)
 	units = PG_GETARG_NUMERIC(1);
 	tier_volume = PG_GETARG_NUMERIC(2);
 	check_volume(units, "volume_charge", "units");
-	check_finite(tier_volume, "volume_charge", "tier_volume");
+	cultuur_check_finite(tier_volume, "volume_charge", "tier_volume");
 	return volume_charge_common(fcinfo, t, units, tier_volume);
 }
 
@@ -260,12 +260,12 @@ graduated_charge(PG_FUNCTION_ARGS)
 	Tiers	   *t = PG_GETARG_TIERS_P(0);
 	Numeric		units = PG_GETARG_NUMERIC(1);
 	TiersCache *c;
-	Numeric		total = num_zero();
+	Numeric		total = cultuur_num_zero();
 	int			n;
 	int			i;
 
 	check_volume(units, "graduated_charge", "units");
-	c = tiers_cache_get(fcinfo, t);
+	c = cultuur_tiers_cache_get(fcinfo, t);
 	n = t->ntiers;
 	for (i = 0; i < n; i++)
 	{
@@ -273,13 +273,13 @@ graduated_charge(PG_FUNCTION_ARGS)
 		Numeric		top = units;
 		Numeric		q;
 
-		if (num_cmp(units, lo) <= 0)
+		if (cultuur_num_cmp(units, lo) <= 0)
 			break;
-		if (i + 1 < n && num_cmp(c->band_start[i + 1], units) < 0)
+		if (i + 1 < n && cultuur_num_cmp(c->band_start[i + 1], units) < 0)
 			top = c->band_start[i + 1];
-		q = num_sub(top, lo);
-		if (num_sign(q) > 0)
-			total = num_add(total, num_mul(q, c->price[i]));
+		q = cultuur_num_sub(top, lo);
+		if (cultuur_num_sign(q) > 0)
+			total = cultuur_num_add(total, cultuur_num_mul(q, c->price[i]));
 	}
-	PG_RETURN_NUMERIC(num_round(total, 2));
+	PG_RETURN_NUMERIC(cultuur_num_round(total, 2));
 }

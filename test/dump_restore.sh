@@ -47,22 +47,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
-# the same settings in every session, so that rows print the same way
-PGOPTIONS_BASE="-c client_min_messages=warning -c DateStyle=ISO,YMD -c TimeZone=UTC -c extra_float_digits=1"
-export PGOPTIONS="$PGOPTIONS_BASE"
-PSQL="psql -X -q -v ON_ERROR_STOP=1"
-
-n=0
-failed=0
-ok() {
-    n=$((n + 1))
-    echo "ok $n - $1"
-}
-not_ok() {
-    n=$((n + 1))
-    failed=$((failed + 1))
-    echo "not ok $n - $1"
-}
+# PGOPTIONS, PSQL, ok and not_ok
+. test/tap.sh
 # check DESCRIPTION LOGFILE: ok if the last command succeeded, else not ok
 # with the log as diagnostics
 check() {

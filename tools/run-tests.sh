@@ -4,10 +4,13 @@
 #   2. isolation specs (test/isolation/specs)
 #   3. pgTAP (test/pgtap/*.sql through pg_prove)
 #   4. the dump/restore round trip (test/dump_restore.sh, TAP)
-#   5. the README's SQL tour, run as written (test/readme_tour.sh, TAP)
-#   6. a real client library's view of the report columns
+#   5. ALTER EXTENSION cultuur UPDATE from every older version against a
+#      fresh install, and a test that the comparison catches broken
+#      upgrade scripts (test/upgrade.sh, TAP)
+#   6. the README's SQL tour, run as written (test/readme_tour.sh, TAP)
+#   7. a real client library's view of the report columns
 #      (test/clients/column_types.py, psycopg, TAP)
-#   7. pg_regress again with force_parallel_mode = regress, which runs
+#   8. pg_regress again with force_parallel_mode = regress, which runs
 #      every PARALLEL SAFE function in a worker and so catches wrong labels
 # and ends with the totals "N passed, M failed", also written to the file
 # named by CULTUUR_SUMMARY (tools/test.sh prints it as the very last line,
@@ -91,6 +94,7 @@ run_tap() {
 }
 
 [ -f test/dump_restore.sh ] && run_tap "dump/restore" "$log/dump" sh test/dump_restore.sh
+[ -f test/upgrade.sh ] && run_tap "upgrade" "$log/upgrade" sh test/upgrade.sh
 [ -f test/readme_tour.sh ] && run_tap "README tour" "$log/tour" sh test/readme_tour.sh
 [ -f test/clients/column_types.py ] && run_tap "clients" "$log/clients" /usr/bin/python3 test/clients/column_types.py
 

@@ -300,7 +300,7 @@ SELECT is_empty($$
        AND conname ~ ('^' || (SELECT relname FROM pg_class WHERE oid = c.conrelid) || '_check[0-9]*$')$$,
     'no CHECK constraint of cultuur has a default name like invoice_check2 (a table-level rule is named after it)');
 
--- ---- the books live outside the extension (sql/install/99_books.sql) ----
+-- ---- the books live outside the extension (sql/install/70_books.sql) ----
 
 SELECT is_empty($$
     SELECT c.oid::regclass FROM pg_class c

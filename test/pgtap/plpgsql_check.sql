@@ -1,8 +1,8 @@
 -- plpgsql_check over every PL/pgSQL function of cultuur: each trigger
 -- function once per table it fires on (with its transition table, for the
 -- statement triggers), every other function once; fatal errors, other
--- warnings and extra warnings all count (performance hints about implicit
--- casts are left out).
+-- warnings, extra warnings and performance warnings (implicit casts on
+-- assignment) all count.
 --
 -- Run: pg_prove -v -d DB test/pgtap/plpgsql_check.sql
 BEGIN;
@@ -33,7 +33,7 @@ SELECT is_empty($$
       FROM checked k
      CROSS JOIN LATERAL plpgsql_check_function_tb(k.fn, coalesce(k.rel, 0),
             fatal_errors => false, other_warnings => true, extra_warnings => true,
-            performance_warnings => false, oldtable => k.tgoldtable, newtable => k.tgnewtable) c$$,
+            performance_warnings => true, oldtable => k.tgoldtable, newtable => k.tgnewtable) c$$,
     'plpgsql_check finds no error and no warning');
 
 SELECT * FROM finish();

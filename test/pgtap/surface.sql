@@ -159,7 +159,7 @@ SELECT is_empty($$
                           AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
                           AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'cultuur'))
        -- the event trigger's function stands outside, so that it outlives
-       -- a DROP EXTENSION it refuses (sql/install/99_books.sql)
+       -- a DROP EXTENSION it refuses (sql/install/70_books.sql)
        AND p.oid <> 'cultuur.keep_books()'::regprocedure
   $$, 'every function in schema cultuur but keep_books belongs to the extension');
 SELECT is_empty($$

@@ -37,7 +37,7 @@ DECLARE
     ext    boolean;
     n      integer;
 BEGIN
-    -- a book is a table with the refuse_truncate trigger (88_record.sql
+    -- a book is a table with the refuse_truncate trigger (46_triggers_record.sql
     -- gives it to every table it makes): dropped with it, or still there
     -- when one of its columns is dropped
     SELECT min(d.object_type || ' ' || d.object_identity), bool_or(d.object_type = 'extension'), count(*)

@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------
--- Pro rata (doc/rules.md §4)
+-- Layer 1, types: pro-rata rules and shares (doc/rules.md §4), in C.
 -- ---------------------------------------------------------------------
 
 CREATE TYPE cultuur.prorata_rule AS ENUM ('month', 'full_month', 'day');

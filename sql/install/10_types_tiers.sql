@@ -1,15 +1,19 @@
 -- ---------------------------------------------------------------------
--- The tiers type: a tier schedule (doc/rules.md §3; README, Reference)
+-- Layer 1, types: the tiers type, a tier schedule, and the C functions
+-- that price with it (doc/rules.md §3).
 -- ---------------------------------------------------------------------
 
 CREATE TYPE cultuur.tiers;
 
 CREATE FUNCTION cultuur.tiers_in(cstring) RETURNS cultuur.tiers
     AS 'MODULE_PATHNAME', 'tiers_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 CREATE FUNCTION cultuur.tiers_out(cultuur.tiers) RETURNS cstring
     AS 'MODULE_PATHNAME', 'tiers_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 CREATE FUNCTION cultuur.tiers_recv(internal) RETURNS cultuur.tiers
     AS 'MODULE_PATHNAME', 'tiers_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 CREATE FUNCTION cultuur.tiers_send(cultuur.tiers) RETURNS bytea
     AS 'MODULE_PATHNAME', 'tiers_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
@@ -22,7 +26,6 @@ CREATE TYPE cultuur.tiers (
     ALIGNMENT = double,
     STORAGE = plain
 );
-
 COMMENT ON TYPE cultuur.tiers IS
 'A tier schedule: a price from 0, then ">N: price" or ">=N: price" tiers with strictly increasing bounds, e.g. ''6.79; >1000: 6.11; >2000: 5.43''. At most 64 tiers and 6 decimals.';
 COMMENT ON FUNCTION cultuur.tiers_in(cstring) IS 'Text input of cultuur.tiers; refuses malformed schedules with SQLSTATE 22P02 (too large numbers: 22003).';
@@ -32,14 +35,15 @@ COMMENT ON FUNCTION cultuur.tiers_send(cultuur.tiers) IS 'Binary output of cultu
 
 CREATE FUNCTION cultuur.tiers_eq(cultuur.tiers, cultuur.tiers) RETURNS boolean
     AS 'MODULE_PATHNAME', 'tiers_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 CREATE FUNCTION cultuur.tiers_ne(cultuur.tiers, cultuur.tiers) RETURNS boolean
     AS 'MODULE_PATHNAME', 'tiers_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 CREATE FUNCTION cultuur.tiers_hash(cultuur.tiers) RETURNS integer
     AS 'MODULE_PATHNAME', 'tiers_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cultuur.tiers_eq(cultuur.tiers, cultuur.tiers) IS 'True when two schedules have the same tiers, bounds, bound kinds and prices.';
 COMMENT ON FUNCTION cultuur.tiers_ne(cultuur.tiers, cultuur.tiers) IS 'True when two schedules differ.';
 COMMENT ON FUNCTION cultuur.tiers_hash(cultuur.tiers) IS 'Hash of a schedule, for hash joins, GROUP BY and DISTINCT.';
-
 CREATE OPERATOR cultuur.= (
     LEFTARG = cultuur.tiers, RIGHTARG = cultuur.tiers,
     FUNCTION = cultuur.tiers_eq,
@@ -54,7 +58,6 @@ CREATE OPERATOR cultuur.<> (
 );
 COMMENT ON OPERATOR cultuur.= (cultuur.tiers, cultuur.tiers) IS 'Schedules are equal';
 COMMENT ON OPERATOR cultuur.<> (cultuur.tiers, cultuur.tiers) IS 'Schedules differ';
-
 CREATE OPERATOR CLASS cultuur.tiers_hash_ops
     DEFAULT FOR TYPE cultuur.tiers USING hash AS
         OPERATOR 1 cultuur.= (cultuur.tiers, cultuur.tiers),
@@ -62,12 +65,16 @@ CREATE OPERATOR CLASS cultuur.tiers_hash_ops
 
 CREATE FUNCTION cultuur.tiers_cmp(cultuur.tiers, cultuur.tiers) RETURNS integer
     AS 'MODULE_PATHNAME', 'tiers_cmp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 CREATE FUNCTION cultuur.tiers_lt(cultuur.tiers, cultuur.tiers) RETURNS boolean
     AS 'MODULE_PATHNAME', 'tiers_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 CREATE FUNCTION cultuur.tiers_le(cultuur.tiers, cultuur.tiers) RETURNS boolean
     AS 'MODULE_PATHNAME', 'tiers_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 CREATE FUNCTION cultuur.tiers_gt(cultuur.tiers, cultuur.tiers) RETURNS boolean
     AS 'MODULE_PATHNAME', 'tiers_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 CREATE FUNCTION cultuur.tiers_ge(cultuur.tiers, cultuur.tiers) RETURNS boolean
     AS 'MODULE_PATHNAME', 'tiers_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cultuur.tiers_cmp(cultuur.tiers, cultuur.tiers) IS 'Total order of schedules (tier by tier: bound, bound kind, price; a prefix first), for ORDER BY, DISTINCT and btree indexes.';
@@ -75,7 +82,6 @@ COMMENT ON FUNCTION cultuur.tiers_lt(cultuur.tiers, cultuur.tiers) IS 'Schedule 
 COMMENT ON FUNCTION cultuur.tiers_le(cultuur.tiers, cultuur.tiers) IS 'Schedule sorts before or equals another (see tiers_cmp).';
 COMMENT ON FUNCTION cultuur.tiers_gt(cultuur.tiers, cultuur.tiers) IS 'Schedule sorts after another (see tiers_cmp).';
 COMMENT ON FUNCTION cultuur.tiers_ge(cultuur.tiers, cultuur.tiers) IS 'Schedule sorts after or equals another (see tiers_cmp).';
-
 CREATE OPERATOR cultuur.< (LEFTARG = cultuur.tiers, RIGHTARG = cultuur.tiers, FUNCTION = cultuur.tiers_lt,
     COMMUTATOR = OPERATOR(cultuur.>), NEGATOR = OPERATOR(cultuur.>=), RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
 CREATE OPERATOR cultuur.<= (LEFTARG = cultuur.tiers, RIGHTARG = cultuur.tiers, FUNCTION = cultuur.tiers_le,
@@ -88,7 +94,6 @@ COMMENT ON OPERATOR cultuur.< (cultuur.tiers, cultuur.tiers) IS 'Schedule sorts 
 COMMENT ON OPERATOR cultuur.<= (cultuur.tiers, cultuur.tiers) IS 'Schedule sorts before or equals another';
 COMMENT ON OPERATOR cultuur.> (cultuur.tiers, cultuur.tiers) IS 'Schedule sorts after another';
 COMMENT ON OPERATOR cultuur.>= (cultuur.tiers, cultuur.tiers) IS 'Schedule sorts after or equals another';
-
 CREATE OPERATOR CLASS cultuur.tiers_btree_ops
     DEFAULT FOR TYPE cultuur.tiers USING btree AS
         OPERATOR 1 cultuur.< (cultuur.tiers, cultuur.tiers),
@@ -121,7 +126,6 @@ COMMENT ON FUNCTION cultuur.make_tiers(numeric[], numeric[], boolean[]) IS
 -- ---------------------------------------------------------------------
 -- Prices and charges
 -- ---------------------------------------------------------------------
-
 CREATE FUNCTION cultuur.tier_price(t cultuur.tiers, volume numeric) RETURNS numeric
     AS 'MODULE_PATHNAME', 'tier_price' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cultuur.tier_price(cultuur.tiers, numeric) IS

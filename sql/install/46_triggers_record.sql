@@ -1,12 +1,11 @@
 -- ---------------------------------------------------------------------
+-- Layer 4, triggers: the books as a record.
+--
 -- The books as a record: who entered each notice, termination, renewal,
 -- payment, formal notice, suspension and hold, and when, filled in by the
 -- database; no notice dated after the day it is entered; and no table
 -- emptied in bulk.
 --
--- Project SQLSTATEs:
---   CC010 recorded facts cannot be changed (here: TRUNCATE)
---   CC013 an entry dated after the day it is entered
 -- ---------------------------------------------------------------------
 
 -- entered_by and entered_at come from the database, never from the client:
@@ -32,19 +31,18 @@ BEGIN
         claimed := (to_jsonb(NEW) ->> TG_ARGV[0])::date;
         -- (an infinite date is the table's CHECK's to refuse)
         IF isfinite(claimed) AND claimed > cultuur.today() THEN
-            RAISE EXCEPTION '%: % % is after the day it is entered', TG_TABLE_NAME, TG_ARGV[0], claimed
+            RAISE EXCEPTION '% % of a new % is after the day it is entered', TG_ARGV[0], claimed, TG_TABLE_NAME
                 USING ERRCODE = 'CC013',
                       DETAIL = format('An entry records what happened; today is %s in Brussels.', cultuur.today()),
                       HINT = format('Enter it on or after %s.', claimed);
         END IF;
     END IF;
-    NEW.entered_by := session_user;
+    NEW.entered_by := session_user::text;
     NEW.entered_at := transaction_timestamp();
     RETURN NEW;
 END;
 $$;
 COMMENT ON FUNCTION cultuur.entry_stamp() IS 'Trigger: fills entered_by (the session''s login) and entered_at (the transaction''s start), whatever the client gave; with a column name as argument, refuses an entry dated after the day it is entered (CC013).';
-
 CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.termination
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('notified_on');
 CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.renewal
@@ -57,27 +55,12 @@ CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.payment
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('paid_on');
 CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.formal_notice
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('sent_on');
+
 -- a suspension or a hold may be decided ahead of its first day
 CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.suspension
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp();
 CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.reach_hold
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp();
-
-DO $$
-DECLARE
-    t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['termination', 'renewal', 'price_change', 'data_annex_change',
-                             'payment', 'formal_notice', 'suspension', 'reach_hold'] LOOP
-        EXECUTE format('COMMENT ON COLUMN cultuur.%I.entered_by IS %L', t,
-                       'The login that entered the row (session_user), filled in by the database.');
-        EXECUTE format('COMMENT ON COLUMN cultuur.%I.entered_at IS %L', t,
-                       'When the row was entered (start of the transaction), filled in by the database.');
-    END LOOP;
-END;
-$$;
-COMMENT ON COLUMN cultuur.suspension.lifted_by IS 'The login that lifted the suspension: the one whose payment or credit note settled the invoice, or who decided it (cultuur.lift_suspension).';
-COMMENT ON COLUMN cultuur.suspension.lift_reason IS 'Why the suspension ended: the settling payment or credit note, or finance''s stated reason.';
 
 -- Row triggers do not fire on TRUNCATE, and TRUNCATE ... CASCADE would
 -- empty every table that references the one named.
@@ -93,7 +76,6 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION cultuur.refuse_truncate() IS 'Statement trigger: no table of cultuur can be truncated (CC010), by any role.';
-
 DO $$
 DECLARE
     t regclass;

@@ -1,6 +1,6 @@
 -- ---------------------------------------------------------------------
--- Fees per contract and calendar year, with every factor shown
--- (doc/rules.md §2-5), and views for people: status and deadlines.
+-- Layer 5, API: fees per contract and calendar year with every factor
+-- shown (doc/rules.md §2-5).
 -- ---------------------------------------------------------------------
 
 CREATE FUNCTION cultuur.fee_detail(from_year integer, to_year integer)
@@ -37,7 +37,7 @@ CREATE FUNCTION cultuur.fee_detail(from_year integer, to_year integer)
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 -- the arguments first, before any work (a bad one is named in the error)
-SELECT cultuur.check_year('fee_detail', 'from_year', $1), cultuur.check_year('fee_detail', 'to_year', $2);
+SELECT cultuur.check_year('from_year', $1), cultuur.check_year('to_year', $2);
 WITH cy AS (
     -- every calendar year in which a contract is in force
     SELECT c.id, c.library_id, c.service, c.starts_on, c.basis_pct, c.prorata_rule,
@@ -81,8 +81,7 @@ priced AS (
                                     AND r.price <> cultuur.tier_price(t.tiers, v.inhabitants))
                     THEN v.inhabitants END AS tier_volume,
            v.missing AS volume_missing,
-           (cy.index_from IS NOT NULL AND cy.year >= cy.index_from
-            AND cy.year > extract(year FROM cy.starts_on)) AS is_indexed
+           cultuur.is_indexed(cy.index_from, cy.starts_on, cy.year) AS is_indexed
       FROM cy
       LEFT JOIN cultuur.tariff t
              ON t.service = cy.service
@@ -100,10 +99,10 @@ amounts AS MATERIALIZED (
            CASE WHEN p.is_indexed THEN yi.value END AS year_index
       FROM priced p
       LEFT JOIN cultuur.price_index bi
-             ON p.is_indexed AND bi.series = p.index_series AND bi.base = 2013
+             ON p.is_indexed AND bi.series = p.index_series AND bi.base = cultuur.index_base()
             AND bi.month = make_date(extract(year FROM p.starts_on)::integer, 1, 1)
       LEFT JOIN cultuur.price_index yi
-             ON p.is_indexed AND yi.series = p.index_series AND yi.base = 2013
+             ON p.is_indexed AND yi.series = p.index_series AND yi.base = cultuur.index_base()
             AND yi.month = make_date(p.year, 1, 1)
 )
 SELECT a.id, a.library_id, a.service, a.year, a.period, a.active, a.tariff_id,
@@ -140,7 +139,7 @@ CREATE FUNCTION cultuur.contract_fee(contract_id integer, year integer) RETURNS 
     SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 -- the arguments first, before any work (a bad one is named in the error)
-SELECT cultuur.check_year('contract_fee', 'year', $2);
+SELECT cultuur.check_year('year', $2);
         SELECT d.fee FROM cultuur.fee_detail($2, $2) d WHERE d.contract_id = $1
     $$;
 COMMENT ON FUNCTION cultuur.contract_fee(integer, integer) IS 'The fee of a contract for a calendar year (see fee_detail for its factors); NULL when the contract is not in force that year, a factor is missing, or the service is billed per user.';
@@ -150,112 +149,3 @@ SELECT l.name AS library, d.*
   FROM cultuur.fee_detail(2000, extract(year FROM current_date)::integer + 1) d
   JOIN cultuur.library l ON l.id = d.library_id;
 COMMENT ON VIEW cultuur.contract_fee_detail IS 'Every contract and calendar year up to next year with every factor of its fee, so each amount can be checked by hand.';
-
--- ---- status and deadlines ----
-
-CREATE FUNCTION cultuur.contract_status(as_of date DEFAULT current_date)
-    RETURNS TABLE (
-        contract_id     integer,
-        library         text,
-        service         text,
-        status          text,
-        term_no         integer,
-        term_kind       text,
-        current_term    daterange,
-        next_renewal    date,
-        renewal         text,
-        ends_on         date,
-        next_end_option date,
-        notice_deadline date,
-        exit_fee_if_notice_today cultuur.amount,
-        exit_fee_note   text)
-    LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp SET jit = off
-    AS $$
--- the arguments first, before any work (a bad one is named in the error)
-SELECT cultuur.check_date('contract_status', 'as_of', $1);
-SELECT c.id, l.name, c.service,
-       CASE WHEN $1 < c.starts_on THEN 'not started'
-            WHEN NOT c.active @> $1 THEN 'ended'
-            WHEN t.contract_id IS NOT NULL THEN 'terminated, ends ' || t.effective_end
-            ELSE 'active' END,
-       term.term_no, term.kind, term.term,
-       CASE WHEN t.contract_id IS NULL AND s.renewal = 'tacit' AND term.term IS NOT NULL
-            THEN upper(term.term) END,
-       CASE WHEN t.contract_id IS NOT NULL THEN 'none: terminated'
-            WHEN s.renewal = 'tacit' THEN 'tacit, by ' || s.renewal_term
-            ELSE 'by agreement only' END,
-       upper(c.active) - 1,
-       opt.end_on, opt.deadline,
-       q.exit_fee, q.note
-  FROM cultuur.contract c
-  JOIN cultuur.library l ON l.id = c.library_id
-  JOIN cultuur.service s ON s.code = c.service
-  LEFT JOIN cultuur.termination t ON t.contract_id = c.id
-  LEFT JOIN LATERAL cultuur.contract_term(c.id, greatest($1, c.starts_on)) term ON true
-  LEFT JOIN LATERAL (
-      SELECT o.end_on, o.deadline FROM cultuur.end_options(c.id, $1) o
-       WHERE o.allowed AND t.contract_id IS NULL
-       ORDER BY o.end_on LIMIT 1) opt ON true
-  LEFT JOIN LATERAL cultuur.exit_fee_quote(c.id, opt.end_on, 'ordinary', $1) q
-         ON opt.end_on IS NOT NULL
- ORDER BY c.id
-$$;
-COMMENT ON FUNCTION cultuur.contract_status(date) IS 'Every contract as of a date: status, current term, next (tacit) renewal, recorded end, the earliest end a notice sent that day can reach with its deadline, and the exit fee that notice would cost.';
-
-CREATE VIEW cultuur.contract_status_today AS
-SELECT * FROM cultuur.contract_status(current_date);
-COMMENT ON VIEW cultuur.contract_status_today IS 'contract_status as of today.';
-
-CREATE FUNCTION cultuur.upcoming_deadlines(from_date date DEFAULT current_date,
-        horizon interval DEFAULT '2 years')
-    RETURNS TABLE (due_on date, contract_id integer, library text, service text,
-                   what text)
-    LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp SET jit = off
-    AS $$
--- the arguments first, before any work (a bad one is named in the error)
-SELECT cultuur.check_date('upcoming_deadlines', 'from_date', $1),
-       cultuur.check_interval('upcoming_deadlines', 'horizon', $2, interval '100 years');
-SELECT * FROM (
-    -- last day to give notice for each end option still reachable
-    SELECT o.deadline, c.id, l.name, c.service,
-           format('last day to give notice to end on %s (%s)', o.end_on, o.kind)
-      FROM cultuur.contract c
-      JOIN cultuur.library l ON l.id = c.library_id
-      CROSS JOIN LATERAL cultuur.end_options(c.id, $1) o
-      JOIN cultuur.service s ON s.code = c.service
-     WHERE o.allowed AND s.renewal = 'tacit'
-       AND NOT EXISTS (SELECT 1 FROM cultuur.termination t WHERE t.contract_id = c.id)
-    UNION ALL
-    -- ends of terms: tacit renewal, renewal by agreement needed, or the end
-    SELECT upper(tm.term) - 1, c.id, l.name, c.service,
-           CASE WHEN upper(c.active) IS NOT NULL AND upper(tm.term) >= upper(c.active)
-                     AND EXISTS (SELECT 1 FROM cultuur.termination t WHERE t.contract_id = c.id)
-                    THEN 'contract ends (terminated)'
-                WHEN s.renewal = 'tacit' THEN 'term ends; renews tacitly by ' || s.renewal_term
-                WHEN s.max_renewals IS NOT NULL
-                     AND (SELECT count(*) FROM cultuur.renewal r WHERE r.contract_id = c.id) >= s.max_renewals
-                    THEN 'contract ends: no renewal left'
-                ELSE 'contract ends unless a renewal is agreed by this day' END
-      FROM cultuur.contract c
-      JOIN cultuur.library l ON l.id = c.library_id
-      JOIN cultuur.service s ON s.code = c.service
-      CROSS JOIN LATERAL cultuur.contract_terms(c.id, ($1 + $2)::date) tm
-     WHERE s.renewal = 'tacit' OR upper(tm.term) = upper(c.active)
-    UNION ALL
-    SELECT t.effective_end, c.id, l.name, c.service, 'contract ends (terminated)'
-      FROM cultuur.termination t
-      JOIN cultuur.contract c ON c.id = t.contract_id
-      JOIN cultuur.library l ON l.id = c.library_id
-     WHERE NOT EXISTS (SELECT 1 FROM cultuur.contract_terms(c.id) tm
-                        WHERE upper(tm.term) - 1 = t.effective_end)
-) d (due_on, contract_id, library, service, what)
- WHERE d.due_on >= $1 AND d.due_on <= ($1 + $2)::date
- ORDER BY d.due_on, d.contract_id, d.what
-$$;
-COMMENT ON FUNCTION cultuur.upcoming_deadlines(date, interval) IS 'Deadlines across all contracts from from_date within horizon, soonest first: last days to give notice, ends of terms (tacit renewals, renewals to agree) and ends of terminated contracts.';
-
-CREATE VIEW cultuur.upcoming_deadline AS
-SELECT * FROM cultuur.upcoming_deadlines(current_date, '2 years');
-COMMENT ON VIEW cultuur.upcoming_deadline IS 'Deadlines across all contracts in the next two years, soonest first.';

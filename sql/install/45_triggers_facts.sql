@@ -1,4 +1,6 @@
 -- ---------------------------------------------------------------------
+-- Layer 4, triggers: facts that issued invoices used.
+--
 -- Facts that issued invoices used are never changed in place (E 8.9 for
 -- prices; an issued invoice is never changed, corrections are credit
 -- notes).  A tariff, a population count, an index value or a contract
@@ -9,24 +11,6 @@
 --
 -- Project SQLSTATE CC010 (recorded facts cannot be changed).
 -- ---------------------------------------------------------------------
-
--- the one refusal all these guards share: used_by names what was computed
--- from the fact (an issued invoice, a recorded exit fee), NULL when nothing
-CREATE FUNCTION cultuur.refuse_recorded_change(what text, used_by text, hint text)
-    RETURNS void
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-BEGIN
-    IF used_by IS NOT NULL THEN
-        RAISE EXCEPTION '% cannot be changed or deleted: % was computed from it', what, used_by
-            USING ERRCODE = 'CC010',
-                  DETAIL = 'Issued invoices and recorded exit fees never change, so neither do the facts they were computed from.',
-                  HINT = hint;
-    END IF;
-END;
-$$;
-COMMENT ON FUNCTION cultuur.refuse_recorded_change(text, text, text) IS 'Raises CC010 when used_by (an issued invoice, a recorded exit fee) was computed from the fact what, with a hint saying what to do instead.';
 
 CREATE FUNCTION cultuur.tariff_guard() RETURNS trigger
     LANGUAGE plpgsql
@@ -120,13 +104,13 @@ CREATE FUNCTION cultuur.price_index_guard() RETURNS trigger
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
-    y     integer := extract(year FROM OLD.month);
+    y     integer := extract(year FROM OLD.month)::integer;
     what  text := format('the %s index of %s (base %s)', OLD.series, to_char(OLD.month, 'YYYY-MM'), OLD.base);
     used  text;
 BEGIN
     -- fees index with the January values on base 2013 (E 8.8, F 8.5): the
     -- January of the start year (base) and of the billed year
-    IF OLD.base <> 2013 OR extract(month FROM OLD.month) <> 1
+    IF OLD.base <> cultuur.index_base() OR extract(month FROM OLD.month) <> 1
        OR TG_OP = 'UPDATE' AND NEW IS NOT DISTINCT FROM OLD THEN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;

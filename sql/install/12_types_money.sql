@@ -1,5 +1,7 @@
 -- ---------------------------------------------------------------------
--- Indexation, exit fees, notice dates, reach cap (doc/rules.md §5-8)
+-- Layer 1, types: indexation, exit fees, notice dates and the reach cap in
+-- C (doc/rules.md §5-8); the amount and price domains; the indexation
+-- rules and the months of a period in force as SQL expressions.
 -- ---------------------------------------------------------------------
 
 CREATE FUNCTION cultuur.indexed(amount numeric, base_index numeric, new_index numeric)
@@ -43,5 +45,37 @@ COMMENT ON FUNCTION cultuur.reach_cap(numeric, integer, numeric) IS
 -- (to cents; prices have at most 6 decimals): the cast never rounds again.
 CREATE DOMAIN cultuur.amount AS numeric(12,2);
 COMMENT ON DOMAIN cultuur.amount IS 'An amount in euros and cents, as invoices carry it: numeric(12,2). The type of the amounts the reports return.';
+
 CREATE DOMAIN cultuur.price AS numeric(18,6);
 COMMENT ON DOMAIN cultuur.price IS 'A unit price in euros with up to 6 decimals, as tier schedules carry it: numeric(18,6).';
+
+-- Indexation (doc/rules.md §5; E 8.8, F 8.5): fees are indexed with the
+-- January values of an index series on base 2013, from the contract's
+-- index_from year on and never in its first year.  Both rules live here;
+-- every fee, quote and projection asks them.  (SQL-standard bodies: parsed
+-- once, when the script runs, so they depend on no search_path, and the
+-- planner inlines them into the set-based reports.)
+CREATE FUNCTION cultuur.index_base() RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN 2013;
+COMMENT ON FUNCTION cultuur.index_base() IS 'The index base the agreements index with: 2013 = 100 (E 8.8, F 8.5).';
+
+CREATE FUNCTION cultuur.is_indexed(index_from integer, starts_on date, year integer)
+    RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN index_from IS NOT NULL AND year >= index_from
+           AND year > extract(year FROM starts_on);
+COMMENT ON FUNCTION cultuur.is_indexed(integer, date, integer) IS 'Whether the fee of year is indexed for a contract that started on starts_on with index_from (NULL: never): from index_from on, never in the first year (doc/rules.md §5).';
+
+-- The months of a period (first days) in which a contract is in force on
+-- at least one day: billed per user month by month, counted for the reach
+-- cap (doc/rules.md §4, §8).
+CREATE FUNCTION cultuur.months_in_force(active daterange, period daterange)
+    RETURNS SETOF date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT g::date
+      FROM generate_series(lower(period), upper(period) - 1, interval '1 month') g
+     WHERE active && daterange(g::date, (g + interval '1 month')::date);
+END;
+COMMENT ON FUNCTION cultuur.months_in_force(daterange, daterange) IS 'First days of the months of period (which starts on the first of a month) that overlap active.';

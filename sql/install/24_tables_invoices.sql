@@ -1,0 +1,59 @@
+-- ---------------------------------------------------------------------
+-- Layer 2, tables: invoice numbers, invoices and their lines
+-- (doc/rules.md §9).  Computed state: written by the engine only.
+-- ---------------------------------------------------------------------
+
+CREATE TABLE cultuur.invoice_counter (
+    year     integer PRIMARY KEY,
+    last_seq integer NOT NULL CHECK (last_seq >= 0)
+);
+COMMENT ON TABLE cultuur.invoice_counter IS 'Last invoice number used per year; updated in the invoicing transaction, so numbers are gapless.';
+
+CREATE SEQUENCE cultuur.invoice_id_seq;
+
+CREATE TABLE cultuur.invoice (
+    id          integer PRIMARY KEY DEFAULT pg_catalog.nextval('cultuur.invoice_id_seq'),
+    number      text NOT NULL UNIQUE,
+    year        integer NOT NULL,
+    seq         integer NOT NULL CHECK (seq >= 1),
+    library_id  integer NOT NULL REFERENCES cultuur.library,
+    contract_id integer NOT NULL REFERENCES cultuur.contract,
+    kind        text NOT NULL CHECK (kind IN ('ebooks_year', 'film_quarter', 'credit_note')),
+    period      daterange NOT NULL,
+    issued_on   date NOT NULL CHECK (pg_catalog.isfinite(issued_on)),
+    due_on      date NOT NULL,
+    total       numeric(12,2) NOT NULL,
+    credit_for  integer REFERENCES cultuur.invoice,
+    reason      text,
+    UNIQUE (year, seq),
+    CONSTRAINT invoice_number_is_year_and_seq
+        CHECK (number = year::text || '/' || pg_catalog.lpad(seq::text, 6, '0')),
+    -- payable within 30 days (E 8.6, F 8.3)
+    CONSTRAINT invoice_due_30_days_after_issue CHECK (due_on = issued_on + 30),
+    CONSTRAINT invoice_credit_note_names_its_invoice
+        CHECK ((kind = 'credit_note') = (credit_for IS NOT NULL)),
+    CONSTRAINT invoice_credit_note_not_positive CHECK (kind <> 'credit_note' OR total <= 0),
+    CONSTRAINT invoice_not_negative CHECK (kind = 'credit_note' OR total >= 0)
+);
+ALTER SEQUENCE cultuur.invoice_id_seq OWNED BY cultuur.invoice.id;
+CREATE UNIQUE INDEX invoice_once ON cultuur.invoice (contract_id, kind, period)
+    WHERE kind <> 'credit_note';
+COMMENT ON TABLE cultuur.invoice IS 'An issued invoice or credit note: number year/NNNNNN, gapless per year; due 30 days after issue (E 8.6, F 8.3). Never changed or deleted; corrections are credit notes.';
+
+CREATE TABLE cultuur.invoice_line (
+    invoice_id    integer NOT NULL REFERENCES cultuur.invoice,
+    line_no       integer NOT NULL CHECK (line_no >= 1),
+    description   text NOT NULL,
+    month         date,
+    quantity      numeric NOT NULL,
+    unit_price    numeric,
+    tier_volume   numeric,
+    fixed_fee     numeric,
+    base_amount   numeric,
+    base_index    numeric,
+    new_index     numeric,
+    share         text,
+    amount        numeric(12,2) NOT NULL,
+    PRIMARY KEY (invoice_id, line_no)
+);
+COMMENT ON TABLE cultuur.invoice_line IS 'A line with every factor of its amount: quantity (inhabitants x basis share, or unique users), unit price, the tier volume that picked it, fixed fee, amount before index and pro rata, index factor new_index/base_index, pro-rata share n/d and the amount.';
