@@ -10,7 +10,16 @@ MODULE_big  = cultuur
 OBJS        = src/module.o src/numeric_util.o src/tiers_io.o src/tiers_math.o \
               src/prorata.o src/indexation.o src/dates.o src/txn.o \
               src/numeric_fast.o
-DATA_built  = sql/cultuur--0.1.sql
+# The version is written once, in cultuur.control (default_version): the
+# sources in sql/install/ build its install script.  A released version's
+# install script (sql/cultuur--0.1.sql) and the upgrade scripts
+# (sql/cultuur--0.1--0.2.sql) are committed files, installed as they are and
+# never edited: every change to an object of the extension goes into the
+# upgrade script to the version in development, in the same commit
+# (test/upgrade.sh compares the upgraded extension with a fresh install).
+EXTVERSION := $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" cultuur.control)
+DATA_built  = sql/cultuur--$(EXTVERSION).sql
+DATA        = $(filter-out $(DATA_built),$(wildcard sql/cultuur--*.sql))
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter \
               -Wno-missing-field-initializers -Wmissing-prototypes
@@ -46,8 +55,8 @@ endif
 
 INSTALL_PARTS = $(sort $(wildcard sql/install/*.sql))
 
-sql/cultuur--0.1.sql: $(INSTALL_PARTS)
-	cat $^ > $@
+$(DATA_built): $(INSTALL_PARTS) cultuur.control
+	cat $(INSTALL_PARTS) > $@
 
 .PHONY: deps demo test bench psql dist check-meta deb-test
 

@@ -24,7 +24,8 @@
 # random contract of the fees benchmark (300 libraries, bench/fees_setup.sql),
 # COMMIT; serialization failures are retried (--max-tries) and counted.
 # Knobs: BENCH_LOCK_CLIENTS (4), BENCH_LOCK_SECONDS (10), BENCH_LOCK_ROUNDS (3:
-# the cases alternate, round after round, and the best round counts).
+# the cases alternate, round after round, and the best round counts),
+# BENCH_LOCK_DATA (fees: 4,800 contracts; demo: the Antwerp demo's 3).
 set -eu
 cd "$(dirname "$0")"
 clients=${BENCH_LOCK_CLIENTS:-4}
@@ -35,8 +36,15 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 psql -X -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
-# the fees benchmark's data: 300 libraries, a contract for each of 6 services
-psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v libs=300 -f fees_setup.sql >/dev/null 2>&1
+if [ "${BENCH_LOCK_DATA:-fees}" = demo ]; then
+    # the Antwerp demo: a handful of contracts, so the clients often want
+    # the same one (lock waits and 40001 retries dominate)
+    psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c 'CREATE EXTENSION cultuur CASCADE' >/dev/null 2>&1
+    (cd .. && psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f demo/load.sql >/dev/null 2>&1)
+else
+    # the fees benchmark's data: 300 libraries, a contract for each of 6 services
+    psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v libs=300 -f fees_setup.sql >/dev/null 2>&1
+fi
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c 'VACUUM ANALYZE'
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" <<'SQL'
 CREATE SCHEMA cultuur_bench_lock;

@@ -4,7 +4,7 @@
 # (a throwaway cluster, PGHOST/PGPORT/PGUSER/PGPASSWORD set), or by hand
 # against any cluster where the extension can be created:
 #   PGHOST=... PGPORT=... PGUSER=... PGDATABASE=... sh bench/run.sh
-# Three parts, each in one psql session:
+# Four parts, each in one psql session (lock: pgbench):
 #   engine  the tariff engine (bench.sql): in schema cultuur_bench of
 #           PGDATABASE, a table of 1,000,000 rows priced three ways (plain
 #           SQL, PL/pgSQL, cultuur);
@@ -16,10 +16,13 @@
 #           counting, and a quarter's invoicing against COUNT(DISTINCT).
 #           Needs a superuser (the server writes and reads the CSV files)
 #           and disk: about 450 bytes per event (20M: ~9 GB, check
-#           df -h /tmp).
+#           df -h /tmp);
+#   lock    (lock.sh) in a new database cultuur_bench_lock: the contract
+#           lock every rule trigger takes, with pgbench under REPEATABLE
+#           READ, against the row update it replaced and a plain row lock.
 # Each part checks that the two ways agree and prints a Markdown table.
 # Knobs:
-#   BENCH_ONLY          engine, fees or usage: run that part only (default all)
+#   BENCH_ONLY          engine, fees, usage or lock: run that part only (default all)
 #   BENCH_ROWS          engine: rows (1000000)
 #   BENCH_REPS          engine: timed runs of every case (7)
 #   BENCH_LIBRARIES     fees and usage: libraries (300)
@@ -38,8 +41,8 @@ set -eu
 cd "$(dirname "$0")"
 only=${BENCH_ONLY:-all}
 case "$only" in
-    all|engine|fees|usage) ;;
-    *) echo "BENCH_ONLY must be engine, fees or usage, not '$only'" >&2; exit 2 ;;
+    all|engine|fees|usage|lock) ;;
+    *) echo "BENCH_ONLY must be engine, fees, usage or lock, not '$only'" >&2; exit 2 ;;
 esac
 load() { if [ -r /proc/loadavg ]; then cut -d' ' -f1-3 /proc/loadavg; else echo unknown; fi; }
 part() { [ "$only" = all ] || [ "$only" = "$1" ]; }
@@ -93,5 +96,10 @@ if part usage; then
         -f usage.sql
     done_db cultuur_bench_usage
     echo "load average after the usage benchmark: $(load); it took $(( $(date +%s) - t )) s"
+fi
+if part lock; then
+    t=$(date +%s)
+    sh lock.sh
+    echo "load average after the lock benchmark: $(load); it took $(( $(date +%s) - t )) s"
 fi
 echo "all benchmarks: $(( $(date +%s) - start )) s"

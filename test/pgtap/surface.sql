@@ -148,8 +148,9 @@ SELECT is((SELECT extrelocatable FROM pg_extension WHERE extname = 'cultuur'), f
           'the extension is not relocatable');
 SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'cultuur'),
           'cultuur', 'the extension lives in schema cultuur');
-SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'cultuur'), '0.1',
-          'the extension version is 0.1');
+SELECT is((SELECT e.extversion FROM pg_extension e WHERE e.extname = 'cultuur'),
+          (SELECT a.default_version FROM pg_available_extensions a WHERE a.name = 'cultuur'),
+          'the extension version is the default version of cultuur.control');
 SELECT is_empty($$
     SELECT p.oid::regprocedure::text
       FROM pg_proc p
