@@ -13,6 +13,7 @@ CREATE TABLE cultuur.library (
 );
 ALTER SEQUENCE cultuur.library_id_seq OWNED BY cultuur.library.id;
 COMMENT ON TABLE cultuur.library IS 'A subscribing municipality and its public library, identified by its NIS code (5 digits).';
+COMMENT ON CONSTRAINT library_nis_code_key ON cultuur.library IS 'One library per NIS code.';
 COMMENT ON COLUMN cultuur.library.nis_code IS 'Statbel NIS code of the municipality, e.g. 11002 for Antwerp.';
 
 CREATE TABLE cultuur.population (
@@ -71,6 +72,7 @@ CREATE TABLE cultuur.framework (
     CONSTRAINT framework_ends_not_before_start CHECK (ends_on >= starts_on)
 );
 COMMENT ON TABLE cultuur.framework IS 'The consortium''s framework agreement with the suppliers of a service: member contracts never outlast it (F 10.1). ends_on is the end of its initial term; extensions are rows of framework_extension.';
+COMMENT ON CONSTRAINT framework_ends_not_before_start ON cultuur.framework IS 'A framework agreement does not end before it starts.';
 
 CREATE TABLE cultuur.framework_extension (
     service     text NOT NULL REFERENCES cultuur.framework ON DELETE CASCADE ON UPDATE CASCADE,
@@ -94,4 +96,5 @@ CREATE TABLE cultuur.tariff (
 );
 ALTER SEQUENCE cultuur.tariff_id_seq OWNED BY cultuur.tariff.id;
 COMMENT ON TABLE cultuur.tariff IS 'Tariff of a service over a validity range (ranges of one service never overlap): a fixed yearly fee plus a tier schedule, per inhabitant per year or per unique user per month, and the exit-fee rates per contract year for contracts that start under it.';
+COMMENT ON CONSTRAINT tariff_service_valid_excl ON cultuur.tariff IS 'At most one tariff of a service in force on any day.';
 COMMENT ON COLUMN cultuur.tariff.exit_rates IS 'EUR per inhabitant by contract year k (k = exit year - entry year + 1); beyond the array no exit fee is due.';

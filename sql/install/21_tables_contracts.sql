@@ -22,6 +22,8 @@ CREATE TABLE cultuur.contract (
 );
 ALTER SEQUENCE cultuur.contract_id_seq OWNED BY cultuur.contract.id;
 COMMENT ON TABLE cultuur.contract IS 'A library''s contract for one service. At most one contract per library and service at any time (exclusion constraint on active).';
+COMMENT ON CONSTRAINT contract_library_id_service_active_excl ON cultuur.contract IS 'At most one contract per library and service in force on any day (doc/rules.md §7).';
+COMMENT ON CONSTRAINT contract_initial_end_not_before_start ON cultuur.contract IS 'The initial term does not end before it starts.';
 COMMENT ON COLUMN cultuur.contract.initial_end IS 'Last day of the initial term, inclusive. Filled in for services with a fixed initial term (film: 2 years, cut at the framework end).';
 COMMENT ON COLUMN cultuur.contract.basis_pct IS 'Share of the inhabitants that is billed (Antwerp: 80). The basis is not rounded.';
 COMMENT ON COLUMN cultuur.contract.prorata_rule IS 'How the first and last partial year or quarter are charged.';
@@ -40,6 +42,7 @@ CREATE TABLE cultuur.renewal (
     CONSTRAINT renewal_ends_not_before_start CHECK (ends_on >= starts_on)
 );
 COMMENT ON TABLE cultuur.renewal IS 'A renewal by agreement (film, F 10.2): enter contract_id, agreed_on and optionally ends_on; seq and starts_on are filled in. At most 1 year each, at most max_renewals, never beyond the framework agreement.';
+COMMENT ON CONSTRAINT renewal_ends_not_before_start ON cultuur.renewal IS 'A renewal does not end before it starts.';
 
 CREATE TABLE cultuur.termination (
     contract_id    integer PRIMARY KEY REFERENCES cultuur.contract ON DELETE CASCADE,

@@ -39,6 +39,13 @@ ALTER SEQUENCE cultuur.invoice_id_seq OWNED BY cultuur.invoice.id;
 CREATE UNIQUE INDEX invoice_once ON cultuur.invoice (contract_id, kind, period)
     WHERE kind <> 'credit_note';
 COMMENT ON TABLE cultuur.invoice IS 'An issued invoice or credit note: number year/NNNNNN, gapless per year; due 30 days after issue (E 8.6, F 8.3). Never changed or deleted; corrections are credit notes.';
+COMMENT ON CONSTRAINT invoice_credit_note_names_its_invoice ON cultuur.invoice IS 'A credit note, and only a credit note, names the invoice it corrects.';
+COMMENT ON CONSTRAINT invoice_credit_note_not_positive ON cultuur.invoice IS 'A credit note is zero or negative.';
+COMMENT ON CONSTRAINT invoice_not_negative ON cultuur.invoice IS 'An invoice other than a credit note is not negative.';
+COMMENT ON CONSTRAINT invoice_due_30_days_after_issue ON cultuur.invoice IS 'Invoices are due 30 days after issue (E 8.6, F 8.3).';
+COMMENT ON CONSTRAINT invoice_number_is_year_and_seq ON cultuur.invoice IS 'The number is the year and the gapless sequence of that year: 2023/000001.';
+COMMENT ON CONSTRAINT invoice_number_key ON cultuur.invoice IS 'Invoice numbers are unique.';
+COMMENT ON CONSTRAINT invoice_year_seq_key ON cultuur.invoice IS 'One invoice per number of a year.';
 
 CREATE TABLE cultuur.invoice_line (
     invoice_id    integer NOT NULL REFERENCES cultuur.invoice,

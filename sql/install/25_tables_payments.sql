@@ -43,6 +43,8 @@ CREATE TABLE cultuur.suspension (
 ALTER SEQUENCE cultuur.suspension_id_seq OWNED BY cultuur.suspension.id;
 CREATE UNIQUE INDEX suspension_open ON cultuur.suspension (invoice_id) WHERE lifted_on IS NULL;
 COMMENT ON TABLE cultuur.suspension IS 'Service suspended for an unpaid invoice: allowed when it is more than 30 days overdue and a formal notice was sent. It ends only when a payment or credit note settles the invoice, or by finance''s recorded decision (cultuur.lift_suspension); lifted_by and lift_reason say which.';
+COMMENT ON CONSTRAINT suspension_lift_recorded ON cultuur.suspension IS 'A lifted suspension records when, by whom and why.';
+COMMENT ON CONSTRAINT suspension_lifted_on_valid ON cultuur.suspension IS 'A suspension is lifted on a finite day, not before it starts.';
 COMMENT ON COLUMN cultuur.suspension.lifted_by IS 'The login that lifted the suspension: the one whose payment or credit note settled the invoice, or who decided it (cultuur.lift_suspension).';
 COMMENT ON COLUMN cultuur.suspension.lift_reason IS 'Why the suspension ended: the settling payment or credit note, or finance''s stated reason.';
 

@@ -40,6 +40,7 @@ $$;
 COMMENT ON FUNCTION cultuur.framework_extension_check() IS 'Trigger: numbers a framework extension and refuses one beyond max_extensions or longer than extension_term.';
 CREATE TRIGGER framework_extension_check BEFORE INSERT ON cultuur.framework_extension
     FOR EACH ROW EXECUTE FUNCTION cultuur.framework_extension_check();
+COMMENT ON TRIGGER framework_extension_check ON cultuur.framework_extension IS 'Numbers and places a framework extension after the current end, within the allowed number and term (CC005, CC006; F 10.2).';
 
 -- The built-in services' terms are the agreements' (E 10, F 10): nobody
 -- changes or deletes them, except the extension's own upgrade scripts.  A
@@ -72,6 +73,7 @@ $$;
 COMMENT ON FUNCTION cultuur.service_builtin_guard() IS 'Trigger: the services the extension ships (cultuur.shipped_service) cannot be changed or deleted; a restore skips a shipped row that is already there, identical.';
 CREATE TRIGGER service_builtin_guard BEFORE INSERT OR UPDATE OR DELETE ON cultuur.service
     FOR EACH ROW EXECUTE FUNCTION cultuur.service_builtin_guard();
+COMMENT ON TRIGGER service_builtin_guard ON cultuur.service IS 'The services shipped with cultuur are changed only by its own install and upgrade scripts.';
 
 CREATE FUNCTION cultuur.framework_guard() RETURNS trigger
     LANGUAGE plpgsql
@@ -97,6 +99,7 @@ $$;
 COMMENT ON FUNCTION cultuur.framework_guard() IS 'Trigger: a framework agreement cannot be shortened or removed below the end of a member contract (CC009), nor allow fewer extensions than it has (CC006).';
 CREATE TRIGGER framework_guard BEFORE UPDATE OR DELETE ON cultuur.framework
     FOR EACH ROW EXECUTE FUNCTION cultuur.framework_guard();
+COMMENT ON TRIGGER framework_guard ON cultuur.framework IS 'A framework agreement is not shortened or removed below a member contract''s end, nor allowed fewer extensions than it has (CC009, CC006; doc/rules.md §7).';
 
 CREATE FUNCTION cultuur.framework_extension_guard() RETURNS trigger
     LANGUAGE plpgsql
@@ -122,3 +125,4 @@ $$;
 COMMENT ON FUNCTION cultuur.framework_extension_guard() IS 'Trigger: framework extensions are never changed, are removed from the last one backwards, and not below the end of a member contract (CC009).';
 CREATE TRIGGER framework_extension_guard BEFORE UPDATE OR DELETE ON cultuur.framework_extension
     FOR EACH ROW EXECUTE FUNCTION cultuur.framework_extension_guard();
+COMMENT ON TRIGGER framework_extension_guard ON cultuur.framework_extension IS 'Framework extensions are never changed and are removed from the last one backwards, never below a member contract''s end (CC010, CC009).';

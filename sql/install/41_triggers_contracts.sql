@@ -123,8 +123,10 @@ $$;
 COMMENT ON FUNCTION cultuur.contract_refresh() IS 'Trigger: recomputes contract.active after a renewal or termination is added or removed (the exclusion constraint then re-checks it).';
 CREATE TRIGGER renewal_refresh AFTER INSERT OR DELETE ON cultuur.renewal
     FOR EACH ROW EXECUTE FUNCTION cultuur.contract_refresh();
+COMMENT ON TRIGGER renewal_refresh ON cultuur.renewal IS 'Recomputes the contract''s days in force after a renewal is added or removed.';
 CREATE TRIGGER termination_refresh AFTER INSERT OR DELETE ON cultuur.termination
     FOR EACH ROW EXECUTE FUNCTION cultuur.contract_refresh();
+COMMENT ON TRIGGER termination_refresh ON cultuur.termination IS 'Recomputes the contract''s days in force after a termination is added or removed.';
 
 CREATE FUNCTION cultuur.price_change_check() RETURNS trigger
     LANGUAGE plpgsql
@@ -146,3 +148,4 @@ $$;
 COMMENT ON FUNCTION cultuur.price_change_check() IS 'Trigger on price_change: checks its dates (price_change_dates) and splits the tariff (split_tariff); refuses changes and deletions (CC010).';
 CREATE TRIGGER price_change_check BEFORE INSERT OR UPDATE OR DELETE ON cultuur.price_change
     FOR EACH ROW EXECUTE FUNCTION cultuur.price_change_check();
+COMMENT ON TRIGGER price_change_check ON cultuur.price_change IS 'A price change takes effect on 1 January, notified by 31 July before, and splits the tariff (CC007; E 8.9).';

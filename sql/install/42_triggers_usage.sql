@@ -46,6 +46,7 @@ COMMENT ON FUNCTION cultuur.usage_count() IS 'Statement trigger: adds the member
 CREATE TRIGGER usage_count AFTER INSERT ON cultuur.usage_event
     REFERENCING NEW TABLE AS new_events
     FOR EACH STATEMENT EXECUTE FUNCTION cultuur.usage_count();
+COMMENT ON TRIGGER usage_count ON cultuur.usage_event IS 'Counts unique users per library, lot and month, and consortium-wide, as events arrive (doc/rules.md §3, §8).';
 
 CREATE FUNCTION cultuur.usage_immutable() RETURNS trigger
     LANGUAGE plpgsql
@@ -60,6 +61,7 @@ $$;
 COMMENT ON FUNCTION cultuur.usage_immutable() IS 'Trigger: usage events are never updated.';
 CREATE TRIGGER usage_immutable BEFORE UPDATE ON cultuur.usage_event
     FOR EACH STATEMENT EXECUTE FUNCTION cultuur.usage_immutable();
+COMMENT ON TRIGGER usage_immutable ON cultuur.usage_event IS 'Usage events are never changed: they are what the counts and invoices come from (CC010).';
 
 CREATE FUNCTION cultuur.reach_hold_check() RETURNS trigger
     LANGUAGE plpgsql
@@ -110,3 +112,4 @@ $$;
 COMMENT ON FUNCTION cultuur.reach_hold_check() IS 'Trigger: a lot 1B hold is refused (CC011) unless the year''s unique users before it reached the cap; it lasts until 31 December.';
 CREATE TRIGGER reach_hold_check BEFORE INSERT OR UPDATE ON cultuur.reach_hold
     FOR EACH ROW EXECUTE FUNCTION cultuur.reach_hold_check();
+COMMENT ON TRIGGER reach_hold_check ON cultuur.reach_hold IS 'A lot 1B order is put on hold only once its reach cap is reached, to the end of the year (CC011; F 8.6).';

@@ -20,8 +20,10 @@ $$;
 COMMENT ON FUNCTION cultuur.invoice_immutable() IS 'Trigger: issued invoices and their lines are never changed or deleted (the argument names the column with the invoice''s id).';
 CREATE TRIGGER invoice_immutable BEFORE UPDATE OR DELETE ON cultuur.invoice
     FOR EACH ROW EXECUTE FUNCTION cultuur.invoice_immutable('id');
+COMMENT ON TRIGGER invoice_immutable ON cultuur.invoice IS 'An issued invoice is never changed or deleted: corrections are credit notes (CC010).';
 CREATE TRIGGER invoice_line_immutable BEFORE UPDATE OR DELETE ON cultuur.invoice_line
     FOR EACH ROW EXECUTE FUNCTION cultuur.invoice_immutable('invoice_id');
+COMMENT ON TRIGGER invoice_line_immutable ON cultuur.invoice_line IS 'The lines of an issued invoice are never changed or deleted (CC010).';
 
 -- Lines are added only by the transaction that issued their invoice: one
 -- check per statement (an invoicing run writes thousands of lines at once).
@@ -49,3 +51,4 @@ COMMENT ON FUNCTION cultuur.invoice_line_added() IS 'Statement trigger: invoice 
 CREATE TRIGGER invoice_line_added AFTER INSERT ON cultuur.invoice_line
     REFERENCING NEW TABLE AS new_lines
     FOR EACH STATEMENT EXECUTE FUNCTION cultuur.invoice_line_added();
+COMMENT ON TRIGGER invoice_line_added ON cultuur.invoice_line IS 'Lines are added only while their invoice is issued, in the same transaction.';

@@ -91,14 +91,19 @@ $$;
 COMMENT ON FUNCTION cultuur.entry_immutable() IS 'Trigger: recorded payments and formal notices are never changed or deleted.';
 CREATE TRIGGER payment_rules BEFORE INSERT ON cultuur.payment
     FOR EACH ROW EXECUTE FUNCTION cultuur.payment_check();
+COMMENT ON TRIGGER payment_rules ON cultuur.payment IS 'A payment never exceeds what is outstanding on its invoice, nor precedes it (CC012; E 8.6, F 8.3).';
 CREATE TRIGGER payment_immutable BEFORE UPDATE OR DELETE ON cultuur.payment
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_immutable();
+COMMENT ON TRIGGER payment_immutable ON cultuur.payment IS 'A recorded payment is never changed or deleted (CC010).';
 CREATE TRIGGER formal_notice_rules BEFORE INSERT ON cultuur.formal_notice
     FOR EACH ROW EXECUTE FUNCTION cultuur.formal_notice_check();
+COMMENT ON TRIGGER formal_notice_rules ON cultuur.formal_notice IS 'A formal notice only for an invoice that is overdue and unpaid (CC012; E 8.7, F 8.4).';
 CREATE TRIGGER formal_notice_immutable BEFORE UPDATE OR DELETE ON cultuur.formal_notice
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_immutable();
+COMMENT ON TRIGGER formal_notice_immutable ON cultuur.formal_notice IS 'A recorded formal notice is never changed or deleted (CC010).';
 CREATE TRIGGER suspension_rules BEFORE INSERT ON cultuur.suspension
     FOR EACH ROW EXECUTE FUNCTION cultuur.suspension_check();
+COMMENT ON TRIGGER suspension_rules ON cultuur.suspension IS 'A suspension only more than 30 days after the due date, after a formal notice, while unpaid (CC012; E 8.7, F 8.4).';
 
 CREATE FUNCTION cultuur.payment_lifts() RETURNS trigger
     LANGUAGE plpgsql
@@ -120,3 +125,4 @@ $$;
 COMMENT ON FUNCTION cultuur.payment_lifts() IS 'Trigger: a payment that settles an invoice lifts its open suspensions on the payment date.';
 CREATE TRIGGER payment_lifts AFTER INSERT ON cultuur.payment
     FOR EACH ROW EXECUTE FUNCTION cultuur.payment_lifts();
+COMMENT ON TRIGGER payment_lifts ON cultuur.payment IS 'A payment that settles an invoice lifts its open suspension.';

@@ -53,6 +53,7 @@ $$;
 COMMENT ON FUNCTION cultuur.tariff_guard() IS 'Trigger: a tariff row cannot be changed or deleted for days that an issued invoice billed (CC010, naming the invoice), nor its exit-fee rates once a termination charged an exit fee from them; prices change through cultuur.price_change.';
 CREATE TRIGGER tariff_guard BEFORE UPDATE OR DELETE ON cultuur.tariff
     FOR EACH ROW EXECUTE FUNCTION cultuur.tariff_guard();
+COMMENT ON TRIGGER tariff_guard ON cultuur.tariff IS 'A tariff is not changed for days an issued invoice billed, nor its exit-fee rates once an exit fee was charged from them (CC010; E 8.9).';
 
 CREATE FUNCTION cultuur.population_guard() RETURNS trigger
     LANGUAGE plpgsql
@@ -98,6 +99,7 @@ $$;
 COMMENT ON FUNCTION cultuur.population_guard() IS 'Trigger: a count of inhabitants cannot be changed or deleted once an issued invoice (its library''s, or one whose consortium tier volume included it) or a recorded exit fee was computed from it (CC010).';
 CREATE TRIGGER population_guard BEFORE UPDATE OR DELETE ON cultuur.population
     FOR EACH ROW EXECUTE FUNCTION cultuur.population_guard();
+COMMENT ON TRIGGER population_guard ON cultuur.population IS 'A count of inhabitants an issued invoice or a recorded exit fee used is not changed (CC010; E 8.1).';
 
 CREATE FUNCTION cultuur.price_index_guard() RETURNS trigger
     LANGUAGE plpgsql
@@ -140,6 +142,7 @@ $$;
 COMMENT ON FUNCTION cultuur.price_index_guard() IS 'Trigger: a January index value on base 2013 cannot be changed or deleted once an issued invoice or a recorded exit fee was indexed with it (CC010).';
 CREATE TRIGGER price_index_guard BEFORE UPDATE OR DELETE ON cultuur.price_index
     FOR EACH ROW EXECUTE FUNCTION cultuur.price_index_guard();
+COMMENT ON TRIGGER price_index_guard ON cultuur.price_index IS 'A January index value an issued invoice or a recorded exit fee was indexed with is not changed (CC010; E 8.8, F 8.5).';
 
 CREATE FUNCTION cultuur.contract_invoiced_guard() RETURNS trigger
     LANGUAGE plpgsql
@@ -164,3 +167,4 @@ CREATE TRIGGER contract_invoiced_guard BEFORE UPDATE ON cultuur.contract
           (NEW.library_id, NEW.service, NEW.signed_on, NEW.starts_on, NEW.initial_end,
            NEW.basis_pct, NEW.prorata_rule, NEW.index_from))
     EXECUTE FUNCTION cultuur.contract_invoiced_guard();
+COMMENT ON TRIGGER contract_invoiced_guard ON cultuur.contract IS 'A contract''s fee columns (basis share, pro-rata rule, index_from) cannot change for years an issued invoice billed (CC010; doc/rules.md §9).';

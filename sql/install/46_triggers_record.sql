@@ -45,22 +45,30 @@ $$;
 COMMENT ON FUNCTION cultuur.entry_stamp() IS 'Trigger: fills entered_by (the session''s login) and entered_at (the transaction''s start), whatever the client gave; with a column name as argument, refuses an entry dated after the day it is entered (CC013).';
 CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.termination
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('notified_on');
+COMMENT ON TRIGGER entry_stamp ON cultuur.termination IS 'Fills entered_by and entered_at; refuses an entry dated after the day it is entered (CC013).';
 CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.renewal
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('agreed_on');
+COMMENT ON TRIGGER entry_stamp ON cultuur.renewal IS 'Fills entered_by and entered_at; refuses an entry dated after the day it is entered (CC013).';
 CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.price_change
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('notified_on');
+COMMENT ON TRIGGER entry_stamp ON cultuur.price_change IS 'Fills entered_by and entered_at; refuses an entry dated after the day it is entered (CC013).';
 CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.data_annex_change
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('notified_on');
+COMMENT ON TRIGGER entry_stamp ON cultuur.data_annex_change IS 'Fills entered_by and entered_at; refuses an entry dated after the day it is entered (CC013).';
 CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.payment
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('paid_on');
+COMMENT ON TRIGGER entry_stamp ON cultuur.payment IS 'Fills entered_by and entered_at; refuses an entry dated after the day it is entered (CC013).';
 CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.formal_notice
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp('sent_on');
+COMMENT ON TRIGGER entry_stamp ON cultuur.formal_notice IS 'Fills entered_by and entered_at; refuses an entry dated after the day it is entered (CC013).';
 
 -- a suspension or a hold may be decided ahead of its first day
 CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.suspension
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp();
+COMMENT ON TRIGGER entry_stamp ON cultuur.suspension IS 'Fills entered_by and entered_at (a suspension or hold may be decided ahead of its first day).';
 CREATE TRIGGER entry_stamp BEFORE INSERT ON cultuur.reach_hold
     FOR EACH ROW EXECUTE FUNCTION cultuur.entry_stamp();
+COMMENT ON TRIGGER entry_stamp ON cultuur.reach_hold IS 'Fills entered_by and entered_at (a suspension or hold may be decided ahead of its first day).';
 
 -- Row triggers do not fire on TRUNCATE, and TRUNCATE ... CASCADE would
 -- empty every table that references the one named.
@@ -85,6 +93,8 @@ BEGIN
               ORDER BY c.relname LOOP
         EXECUTE format('CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON %s '
                        'FOR EACH STATEMENT EXECUTE FUNCTION cultuur.refuse_truncate()', t);
+        EXECUTE format('COMMENT ON TRIGGER refuse_truncate ON %s IS %L', t,
+                       'No TRUNCATE: rows leave the books one by one, through the rules (CC010).');
     END LOOP;
 END;
 $$;

@@ -13,7 +13,7 @@ SET LOCAL client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS cultuur CASCADE;
 
-SELECT plan(202);
+SELECT plan(204);
 
 -- ---- tables and columns (README, \"Reference\") ----
 
@@ -299,6 +299,21 @@ SELECT is_empty($$
      WHERE connamespace = 'cultuur'::regnamespace AND contype = 'c'
        AND conname ~ ('^' || (SELECT relname FROM pg_class WHERE oid = c.conrelid) || '_check[0-9]*$')$$,
     'no CHECK constraint of cultuur has a default name like invoice_check2 (a table-level rule is named after it)');
+SELECT is_empty($$
+    SELECT t.tgrelid::regclass || ' ' || t.tgname FROM pg_trigger t
+     WHERE NOT t.tgisinternal
+       AND t.tgrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'cultuur'::regnamespace)
+       AND obj_description(t.oid, 'pg_trigger') IS NULL$$,
+    'every trigger on a table of cultuur says in a COMMENT which rule it enforces');
+-- the rules that span columns or rows: EXCLUDE, UNIQUE, and CHECKs named
+-- after their rule (column CHECKs keep the name of their column, which the
+-- column's COMMENT explains)
+SELECT is_empty($$
+    SELECT c.conrelid::regclass || ' ' || c.conname FROM pg_constraint c
+     WHERE c.connamespace = 'cultuur'::regnamespace
+       AND (c.contype IN ('x', 'u') OR (c.contype = 'c' AND c.conname !~ '_check$'))
+       AND obj_description(c.oid, 'pg_constraint') IS NULL$$,
+    'every EXCLUDE, UNIQUE and rule-named CHECK constraint of cultuur has a COMMENT');
 
 -- ---- the books live outside the extension (sql/install/70_books.sql) ----
 
