@@ -17,9 +17,14 @@ OBJS        = src/module.o src/numeric_util.o src/tiers_io.o src/tiers_math.o \
 # never edited: every change to an object of the extension goes into the
 # upgrade script to the version in development, in the same commit
 # (test/upgrade.sh compares the upgraded extension with a fresh install).
-EXTVERSION := $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" cultuur.control)
+# The sources are here, or, in an out-of-tree build (pg_buildext build runs
+# make -C build-15 -f ../Makefile VPATH=..), in $(VPATH): the objects and
+# the built install script go to the build directory.
+top        := $(if $(VPATH),$(VPATH),.)
+EXTVERSION := $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(top)/cultuur.control)
 DATA_built  = sql/cultuur--$(EXTVERSION).sql
-DATA        = $(filter-out $(DATA_built),$(wildcard sql/cultuur--*.sql))
+DATA        = $(filter-out $(DATA_built),\
+                $(patsubst $(top)/%,%,$(wildcard $(top)/sql/cultuur--*.sql)))
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter \
               -Wno-missing-field-initializers -Wmissing-prototypes
@@ -31,11 +36,11 @@ PG_CFLAGS  += -ffile-prefix-map=$(CURDIR)=.
 # first (it creates the extension the others use).  The install script
 # sql/cultuur--*.sql is not a test.
 TESTS        = $(sort $(filter-out install cultuur--%,\
-                 $(basename $(notdir $(wildcard sql/*.sql)))))
+                 $(basename $(notdir $(wildcard $(top)/sql/*.sql)))))
 REGRESS      = install $(TESTS)
 REGRESS_OPTS = --inputdir=. --encoding=UTF8
 # isolation specs: test/isolation/specs/NAME.spec, expected/NAME.out
-ISOLATION      = $(sort $(basename $(notdir $(wildcard test/isolation/specs/*.spec))))
+ISOLATION      = $(sort $(basename $(notdir $(wildcard $(top)/test/isolation/specs/*.spec))))
 ISOLATION_OPTS = --inputdir=test/isolation
 
 EXTRA_CLEAN = results regression.diffs regression.out output_iso \
@@ -53,10 +58,17 @@ all install installcheck:
 	@exit 1
 endif
 
-INSTALL_PARTS = $(sort $(wildcard sql/install/*.sql))
+INSTALL_PARTS = $(sort $(wildcard $(top)/sql/install/*.sql))
 
-$(DATA_built): $(INSTALL_PARTS) cultuur.control
+$(DATA_built): $(INSTALL_PARTS) $(top)/cultuur.control
+	@mkdir -p sql
 	cat $(INSTALL_PARTS) > $@
+
+# an out-of-tree build makes its own src/ for the objects
+$(OBJS): | build-dirs
+.PHONY: build-dirs
+build-dirs:
+	@mkdir -p src
 
 .PHONY: deps demo test bench psql dist check-meta deb-test
 
