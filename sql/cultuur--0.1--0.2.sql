@@ -75,3 +75,205 @@ BEGIN
     END LOOP;
 END;
 $$;
+
+-- Invoices are not dated ahead, are numbered in the order of their dates,
+-- and a year's numbers stop at 999999 (doc/rules.md §9; CC014):
+-- invoice_number, refuse_invoice_date_ahead and take_invoice_numbers
+-- replace next_invoice_seq, and issue_invoice and run_invoicing use them.
+CREATE FUNCTION cultuur.invoice_number(year integer, seq integer) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN year::text || '/' || lpad(seq::text, 6, '0');
+COMMENT ON FUNCTION cultuur.invoice_number(integer, integer) IS 'The number of invoice seq of a year: 2023/000001.';
+CREATE FUNCTION cultuur.refuse_invoice_date_ahead(issued_on date) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    IF $1 > cultuur.today() THEN
+        RAISE EXCEPTION 'invoices cannot be dated %, after today (%)', $1, cultuur.today()
+            USING ERRCODE = 'CC014',
+                  DETAIL = 'An invoice is dated on the day it is issued.',
+                  HINT = format('Issue it on or before %s.', cultuur.today());
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.refuse_invoice_date_ahead(date) IS 'Raises CC014 when issued_on is after today (Europe/Brussels): invoices are not dated ahead.';
+CREATE FUNCTION cultuur.take_invoice_numbers(issued_on date, how_many integer) RETURNS integer
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    y      integer := extract(year FROM $1)::integer;
+    last   integer;
+    latest cultuur.issued_invoice;
+BEGIN
+    PERFORM cultuur.refuse_invoice_date_ahead($1);
+    INSERT INTO cultuur.invoice_counter AS c (year, last_seq) VALUES (y, $2)
+    ON CONFLICT (year) DO UPDATE SET last_seq = c.last_seq + $2
+    RETURNING c.last_seq INTO last;
+    SELECT i.* INTO latest FROM cultuur.invoice i
+     WHERE i.year = y ORDER BY i.seq DESC LIMIT 1;
+    IF latest.issued_on > $1 THEN
+        RAISE EXCEPTION 'invoices cannot be dated % after invoice % of %', $1, latest.number, latest.issued_on
+            USING ERRCODE = 'CC014',
+                  DETAIL = 'Invoice numbers follow the dates of the invoices.',
+                  HINT = format('Issue it on or after %s.', latest.issued_on);
+    END IF;
+    IF last > 999999 THEN
+        RAISE EXCEPTION 'the invoice numbers of % are used up (%/999999)', y, y
+            USING ERRCODE = 'CC014',
+                  HINT = 'An invoice number has six digits per year.';
+    END IF;
+    RETURN last;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.take_invoice_numbers(date, integer) IS 'Takes how_many gapless invoice numbers of the year of issued_on and returns the last; refuses (CC014) a date after today, one before the latest invoice of that year, and numbers beyond 999999.';
+REVOKE EXECUTE ON FUNCTION cultuur.take_invoice_numbers(date, integer) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION cultuur.issue_invoice(contract_id integer, kind text, period daterange,
+        issued_on date, total numeric, credit_for integer DEFAULT NULL, reason text DEFAULT NULL)
+    RETURNS cultuur.issued_invoice
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    inv cultuur.issued_invoice;
+    y   integer := extract(year FROM $4)::integer;
+    n   integer := cultuur.take_invoice_numbers($4, 1);
+BEGIN
+    INSERT INTO cultuur.invoice (number, year, seq, library_id, contract_id, kind, period,
+                                 issued_on, due_on, total, credit_for, reason)
+    SELECT cultuur.invoice_number(y, n), y, n, c.library_id, c.id, $2, $3,
+           $4, $4 + 30, $5, $6, $7
+      FROM cultuur.contract c WHERE c.id = $1
+    RETURNING * INTO inv;
+    RETURN inv;
+END;
+$$;
+CREATE OR REPLACE FUNCTION cultuur.run_invoicing(on_date date)
+    RETURNS SETOF cultuur.issued_invoice
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    due       record;
+    one       cultuur.invoice_line[];
+    line      cultuur.invoice_line;
+    tot       numeric;
+    lines     cultuur.invoice_line[] := ARRAY[]::cultuur.invoice_line[];
+    contracts integer[] := ARRAY[]::integer[];
+    kinds     text[] := ARRAY[]::text[];
+    periods   daterange[] := ARRAY[]::daterange[];
+    totals    numeric[] := ARRAY[]::numeric[];
+    n         integer := 0;
+    y         integer;
+    last_seq  integer;
+BEGIN
+    -- the arguments first, before any work (a bad one is named in the error)
+    PERFORM cultuur.check_date('on_date', on_date);
+    PERFORM cultuur.refuse_invoice_date_ahead(on_date);
+    y := extract(year FROM on_date)::integer;
+    -- serialise invoicing runs: a concurrent run waits here and then sees
+    -- (READ COMMITTED) what the first issued; under REPEATABLE READ it fails
+    -- on the invoice counter instead of issuing anything twice
+    -- (a row of a table that no role can read or lock, unlike an advisory
+    -- lock, which any session could take and hold to block invoicing;
+    -- updated, not only locked, so that a guard of an invoiced fact whose
+    -- REPEATABLE READ snapshot predates this run fails instead of missing
+    -- its invoices: see invoicing_barrier)
+    PERFORM cultuur.engine_lock_take('invoicing', '');
+
+    -- 1. the lines of every due invoice, from one preview each; an invoice
+    --    whose factors are not known yet (population, index) is skipped
+    --    with a warning and waits for a later run
+    FOR due IN
+        SELECT x.* FROM cultuur.invoices_due(on_date) x
+         ORDER BY x.due, x.contract_id, lower(x.period)
+    LOOP
+        BEGIN
+            -- invoice_id holds the invoice's position in this run for now
+            SELECT array_agg(ROW(n + 1, p.line_no, p.description, p.month, p.quantity, p.unit_price,
+                                 p.tier_volume, p.fixed_fee, p.base_amount, p.base_index, p.new_index,
+                                 p.share, p.amount)::cultuur.invoice_line ORDER BY p.line_no),
+                   -- the amounts are cents already: their sum is the sum of the
+                   -- lines as stored
+                   coalesce(sum(p.amount), 0.00)
+              INTO one, tot
+              FROM cultuur.invoice_preview(due.contract_id, due.kind, due.period) p;
+        EXCEPTION WHEN no_data_found THEN
+            RAISE WARNING 'invoice for contract % (%) % not issued: %', due.contract_id, due.kind, due.period, SQLERRM
+                USING HINT = 'cultuur.invoicing_blocked(date) lists such invoices; enter the missing figures and run again.';
+            CONTINUE;
+        END;
+        n := n + 1;
+        contracts := contracts || due.contract_id;
+        kinds := kinds || due.kind;
+        periods := periods || due.period;
+        totals := totals || tot;
+        -- element by element: array_append extends the array in place,
+        -- where lines || one would copy it for every invoice
+        FOREACH line IN ARRAY coalesce(one, '{}') LOOP
+            lines := array_append(lines, line);
+        END LOOP;
+    END LOOP;
+    IF n = 0 THEN
+        RETURN;
+    END IF;
+
+    -- 2. n gapless numbers at once (one update of the counter row, not n)
+    last_seq := cultuur.take_invoice_numbers(on_date, n);
+
+    -- 3. headers and lines, each in one statement
+    RETURN QUERY
+    WITH hdr AS (
+        INSERT INTO cultuur.invoice (number, year, seq, library_id, contract_id, kind, period,
+                                     issued_on, due_on, total)
+        SELECT cultuur.invoice_number(y, last_seq - n + u.ord::integer), y, last_seq - n + u.ord::integer,
+               c.library_id, c.id, u.kind, u.period, on_date, on_date + 30, u.total
+          FROM unnest(contracts, kinds, periods, totals) WITH ORDINALITY
+                 AS u (contract_id, kind, period, total, ord)
+          JOIN cultuur.contract c ON c.id = u.contract_id
+         ORDER BY u.ord
+        RETURNING *
+    ), lns AS (
+        INSERT INTO cultuur.invoice_line (invoice_id, line_no, description, month, quantity, unit_price,
+                                          tier_volume, fixed_fee, base_amount, base_index, new_index,
+                                          share, amount)
+        SELECT h.id, l.line_no, l.description, l.month, l.quantity, l.unit_price, l.tier_volume,
+               l.fixed_fee, l.base_amount, l.base_index, l.new_index, l.share, l.amount
+          FROM unnest(lines) l
+          JOIN hdr h ON h.seq = last_seq - n + l.invoice_id
+    )
+    SELECT * FROM hdr ORDER BY seq;
+END;
+$$;
+DROP FUNCTION cultuur.next_invoice_seq(integer);
+
+-- No usage event dated after the day it is loaded (doc/rules.md §8; CC013).
+CREATE FUNCTION cultuur.usage_event_dates() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    bad record;
+BEGIN
+    IF cultuur.restoring() THEN
+        RETURN NULL;
+    END IF;
+    SELECT e.library_id, e.service, e.occurred_at INTO bad FROM new_events e
+     WHERE (e.occurred_at AT TIME ZONE 'Europe/Brussels')::date > cultuur.today()
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'usage event of library % (service "%") at % is after the day it is loaded', bad.library_id, bad.service, bad.occurred_at
+            USING ERRCODE = 'CC013',
+                  DETAIL = format('Events record what happened; today is %s in Brussels.', cultuur.today()),
+                  HINT = 'Check the clock of the system that sent the events; nothing of this statement was loaded.';
+    END IF;
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.usage_event_dates() IS 'Statement trigger: refuses a load of usage events with one dated after the day it is loaded, in Europe/Brussels (CC013).';
+REVOKE EXECUTE ON FUNCTION cultuur.usage_event_dates() FROM PUBLIC;
+CREATE TRIGGER usage_arrival_check AFTER INSERT ON cultuur.usage_event
+    REFERENCING NEW TABLE AS new_events
+    FOR EACH STATEMENT EXECUTE FUNCTION cultuur.usage_event_dates();
+COMMENT ON TRIGGER usage_arrival_check ON cultuur.usage_event IS 'No usage event dated after the day it is loaded (CC013; doc/rules.md §8).';

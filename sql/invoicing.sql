@@ -574,18 +574,61 @@ SELECT i.number, il.line_no, il.description, il.quantity, il.unit_price, il.tier
  WHERE i.number IN ('2026/000005', '2026/000006') ORDER BY i.number, il.line_no;
 
 --
--- 12. The rest, to June 2027:
+-- 12. The rest, to 1 December 2026 (a run dated after today is refused,
+-- see 13):
 --   1 Aug 2026, Q2: 2026/000008 c2 0.00, 000009 c3 1,301.96, 000010 c7 1,815.00
 --   1 Nov 2026, Q3: 000011 c2 0.00, 000012 c3 1,301.96, 000013 c7 1,815.00
 -- nothing after: the film contracts end on 30 September 2026, the e-book
--- contract on 15 September 2026 (no 2027 invoice)
+-- contract on 15 September 2026 (nothing due on 1 December)
 --
 SELECT d::date AS run_on, i.number, i.contract_id, i.kind, i.period, i.total
-  FROM generate_series('2026-06-01'::date, '2027-06-01'::date, interval '1 month') d
+  FROM generate_series('2026-06-01'::date, '2026-12-01'::date, interval '1 month') d
  CROSS JOIN LATERAL cultuur.run_invoicing(d::date) i
  ORDER BY i.year, i.seq;
-SELECT count(*) AS issued_again FROM generate_series('2022-11-01'::date, '2027-06-01'::date, interval '1 month') d
+SELECT count(*) AS issued_again FROM generate_series('2022-11-01'::date, '2026-12-01'::date, interval '1 month') d
  CROSS JOIN LATERAL cultuur.run_invoicing(d::date) i;
+
+--
+-- 13. Runs on the wrong date (doc/rules.md §9, CC014).  The messages name
+-- today's date, which changes: the blocks print them with every date as D.
+--
+-- a run dated after today (2030 typed for 2023) issues nothing
+DO $$
+BEGIN
+    PERFORM cultuur.run_invoicing(cultuur.today() + 1);
+    RAISE EXCEPTION 'a run dated tomorrow was not refused';
+EXCEPTION WHEN SQLSTATE 'CC014' THEN
+    RAISE WARNING 'refused (%): %', SQLSTATE, regexp_replace(SQLERRM, '\d{4}-\d\d-\d\d', 'D', 'g');
+END;
+$$;
+DO $$
+BEGIN
+    PERFORM cultuur.run_invoicing('2030-01-01');
+    RAISE EXCEPTION 'a run dated 2030 was not refused';
+EXCEPTION WHEN SQLSTATE 'CC014' THEN
+    RAISE WARNING 'refused (%): %', SQLSTATE, regexp_replace(SQLERRM, '\d{4}-\d\d-\d\d', 'D', 'g');
+END;
+$$;
+-- today itself is allowed (nothing is due: the contracts have ended)
+SELECT count(*) AS issued_today FROM cultuur.run_invoicing(cultuur.today());
+-- numbers follow dates: a credit note dated 15 October 2026 would come
+-- after 2026/000013 of 1 November 2026
+SELECT number FROM cultuur.credit_note((SELECT id FROM cultuur.invoice WHERE number = '2026/000009'),
+                                       '2026-10-15', 'backdated by mistake', 1.00);
+-- on or after the latest date is fine (and rolled back here)
+BEGIN;
+SELECT number, issued_on, total FROM cultuur.credit_note((SELECT id FROM cultuur.invoice WHERE number = '2026/000009'),
+                                                         '2026-11-01', 'same day as the latest', 1.00);
+ROLLBACK;
+-- a year has 999,999 numbers: the millionth is refused, not wrapped to
+-- 2026/100000 (the counter is set by hand, as only a superuser can)
+BEGIN;
+UPDATE cultuur.invoice_counter SET last_seq = 999998 WHERE year = 2026;
+SELECT number FROM cultuur.credit_note((SELECT id FROM cultuur.invoice WHERE number = '2026/000009'),
+                                       '2026-11-20', 'number 999999', 1.00);
+SELECT number FROM cultuur.credit_note((SELECT id FROM cultuur.invoice WHERE number = '2026/000009'),
+                                       '2026-11-20', 'number 1000000', 1.00);
+ROLLBACK;
 
 -- Invoice numbers are gapless per year, credit notes included, the
 -- refused credit notes and skipped invoices using none:

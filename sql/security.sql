@@ -313,7 +313,7 @@ RETURNING id, basis_pct, prorata_rule, active;
 INSERT INTO cultuur.termination (contract_id, notified_on) VALUES (7, '2023-09-30')
 RETURNING reason, effective_end, exit_fee, exit_fee_note;
 -- its e-book invoices of 2022 and 2023 (the partial index invoice_once)
-SELECT number, kind, period, total FROM cultuur.run_invoicing('2023-06-01') ORDER BY number;
+SELECT number, kind, period, total FROM cultuur.run_invoicing('2023-11-01') ORDER BY number;
 -- Antwerp's e-book invoice of 2022 (due 1 December 2022): a formal
 -- notice, a suspension (E 8.7), and the payment that lifts it
 INSERT INTO cultuur.formal_notice (invoice_id, sent_on)

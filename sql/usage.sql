@@ -366,6 +366,32 @@ SELECT count(*) AS drifted FROM usage_drift WHERE ok IS NOT TRUE;
 DELETE FROM cultuur.usage_event WHERE library_id = 4;
 SELECT library_id, month, unique_users FROM cultuur.monthly_usage WHERE library_id = 4 ORDER BY month;
 
+--
+-- 9. An event dated after the day it is loaded (in Brussels) is refused
+-- with its whole statement (CC013): one dated 2999 would be counted in a
+-- month no invoice reaches.  (Terse: the detail names today's date.)
+--
+SELECT count(*) AS events_before FROM cultuur.usage_event;
+\set VERBOSITY terse
+INSERT INTO cultuur.usage_event (library_id, member_ref, service, action, occurred_at) VALUES
+    (1, 'aaaaaaaaaaaaaaa1', 'film-1B', 'film_started', '2023-03-05 10:00+01'),
+    (1, 'aaaaaaaaaaaaaaa2', 'film-1B', 'film_started', '2999-03-05 10:00+01');
+\set VERBOSITY default
+-- two days ahead (the message names the time: only its code is shown)
+DO $$
+BEGIN
+    INSERT INTO cultuur.usage_event (library_id, member_ref, service, action, occurred_at)
+    SELECT 1, 'aaaaaaaaaaaaaaa3', 'film-1B', 'login', transaction_timestamp() + interval '2 days';
+    RAISE EXCEPTION 'an event two days ahead was loaded';
+EXCEPTION WHEN SQLSTATE 'CC013' THEN
+    RAISE WARNING 'refused: %', SQLSTATE;
+END;
+$$;
+SELECT count(*) AS events_after FROM cultuur.usage_event;
+-- one dated this very moment is loaded
+INSERT INTO cultuur.usage_event (library_id, member_ref, service, action, occurred_at)
+SELECT 1, 'aaaaaaaaaaaaaaa4', 'film-1B', 'login', transaction_timestamp();
+SELECT count(*) AS events_now FROM cultuur.usage_event;
 
 DROP VIEW usage_drift;
 RESET TimeZone;

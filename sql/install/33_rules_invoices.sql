@@ -3,16 +3,69 @@
 -- (doc/rules.md §9).
 -- ---------------------------------------------------------------------
 
--- the next gapless number of a year; the row lock serialises invoicing runs
-CREATE FUNCTION cultuur.next_invoice_seq(year integer) RETURNS integer
-    LANGUAGE sql
+-- An invoice number: the year and the gapless sequence of that year,
+-- 2023/000001 (the CHECK invoice_number_is_year_and_seq holds every
+-- invoice to it).
+CREATE FUNCTION cultuur.invoice_number(year integer, seq integer) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN year::text || '/' || lpad(seq::text, 6, '0');
+COMMENT ON FUNCTION cultuur.invoice_number(integer, integer) IS 'The number of invoice seq of a year: 2023/000001.';
+
+-- Invoices are dated on the day they are issued or before, never after:
+-- a run dated 2030 by mistake issues nothing (doc/rules.md §9).
+CREATE FUNCTION cultuur.refuse_invoice_date_ahead(issued_on date) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    IF $1 > cultuur.today() THEN
+        RAISE EXCEPTION 'invoices cannot be dated %, after today (%)', $1, cultuur.today()
+            USING ERRCODE = 'CC014',
+                  DETAIL = 'An invoice is dated on the day it is issued.',
+                  HINT = format('Issue it on or before %s.', cultuur.today());
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.refuse_invoice_date_ahead(date) IS 'Raises CC014 when issued_on is after today (Europe/Brussels): invoices are not dated ahead.';
+
+-- Takes how_many gapless numbers of the year of issued_on and returns the
+-- last one (doc/rules.md §9).  Not dated ahead (refuse_invoice_date_ahead),
+-- and numbered in the order of their dates: an issue date before
+-- the latest invoice of its year is refused, as is a year's number beyond
+-- 999999 (the six digits of the number).  The counter row is updated
+-- first: it serialises everyone who issues in that year, so the latest
+-- invoice read after it is the latest there is (under REPEATABLE READ a
+-- concurrent issuer fails with 40001 on the counter instead).
+CREATE FUNCTION cultuur.take_invoice_numbers(issued_on date, how_many integer) RETURNS integer
+    LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
-        INSERT INTO cultuur.invoice_counter AS c (year, last_seq) VALUES ($1, 1)
-        ON CONFLICT (year) DO UPDATE SET last_seq = c.last_seq + 1
-        RETURNING last_seq
-    $$;
-COMMENT ON FUNCTION cultuur.next_invoice_seq(integer) IS 'Takes the next invoice number of a year (gapless: the counter rolls back with a failed transaction).';
+DECLARE
+    y      integer := extract(year FROM $1)::integer;
+    last   integer;
+    latest cultuur.issued_invoice;
+BEGIN
+    PERFORM cultuur.refuse_invoice_date_ahead($1);
+    INSERT INTO cultuur.invoice_counter AS c (year, last_seq) VALUES (y, $2)
+    ON CONFLICT (year) DO UPDATE SET last_seq = c.last_seq + $2
+    RETURNING c.last_seq INTO last;
+    SELECT i.* INTO latest FROM cultuur.invoice i
+     WHERE i.year = y ORDER BY i.seq DESC LIMIT 1;
+    IF latest.issued_on > $1 THEN
+        RAISE EXCEPTION 'invoices cannot be dated % after invoice % of %', $1, latest.number, latest.issued_on
+            USING ERRCODE = 'CC014',
+                  DETAIL = 'Invoice numbers follow the dates of the invoices.',
+                  HINT = format('Issue it on or after %s.', latest.issued_on);
+    END IF;
+    IF last > 999999 THEN
+        RAISE EXCEPTION 'the invoice numbers of % are used up (%/999999)', y, y
+            USING ERRCODE = 'CC014',
+                  HINT = 'An invoice number has six digits per year.';
+    END IF;
+    RETURN last;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.take_invoice_numbers(date, integer) IS 'Takes how_many gapless invoice numbers of the year of issued_on and returns the last; refuses (CC014) a date after today, one before the latest invoice of that year, and numbers beyond 999999.';
 
 CREATE FUNCTION cultuur.issue_invoice(contract_id integer, kind text, period daterange,
         issued_on date, total numeric, credit_for integer DEFAULT NULL, reason text DEFAULT NULL)
@@ -23,11 +76,11 @@ CREATE FUNCTION cultuur.issue_invoice(contract_id integer, kind text, period dat
 DECLARE
     inv cultuur.issued_invoice;
     y   integer := extract(year FROM $4)::integer;
-    n   integer := cultuur.next_invoice_seq(y);
+    n   integer := cultuur.take_invoice_numbers($4, 1);
 BEGIN
     INSERT INTO cultuur.invoice (number, year, seq, library_id, contract_id, kind, period,
                                  issued_on, due_on, total, credit_for, reason)
-    SELECT y || '/' || lpad(n::text, 6, '0'), y, n, c.library_id, c.id, $2, $3,
+    SELECT cultuur.invoice_number(y, n), y, n, c.library_id, c.id, $2, $3,
            $4, $4 + 30, $5, $6, $7
       FROM cultuur.contract c WHERE c.id = $1
     RETURNING * INTO inv;

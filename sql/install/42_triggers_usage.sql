@@ -48,6 +48,39 @@ CREATE TRIGGER usage_count AFTER INSERT ON cultuur.usage_event
     FOR EACH STATEMENT EXECUTE FUNCTION cultuur.usage_count();
 COMMENT ON TRIGGER usage_count ON cultuur.usage_event IS 'Counts unique users per library, lot and month, and consortium-wide, as events arrive (doc/rules.md §3, §8).';
 
+-- An event happened before it is loaded: one dated after the day it is
+-- loaded (in Brussels) is refused with the whole statement, as the entries
+-- of people are (entry_stamp, CC013); an event dated 2999 would otherwise
+-- be counted in a month that no invoice reaches.  A statement trigger over
+-- the new rows, named so that it fires before usage_count.
+CREATE FUNCTION cultuur.usage_event_dates() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    bad record;
+BEGIN
+    IF cultuur.restoring() THEN
+        RETURN NULL;
+    END IF;
+    SELECT e.library_id, e.service, e.occurred_at INTO bad FROM new_events e
+     WHERE (e.occurred_at AT TIME ZONE 'Europe/Brussels')::date > cultuur.today()
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'usage event of library % (service "%") at % is after the day it is loaded', bad.library_id, bad.service, bad.occurred_at
+            USING ERRCODE = 'CC013',
+                  DETAIL = format('Events record what happened; today is %s in Brussels.', cultuur.today()),
+                  HINT = 'Check the clock of the system that sent the events; nothing of this statement was loaded.';
+    END IF;
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.usage_event_dates() IS 'Statement trigger: refuses a load of usage events with one dated after the day it is loaded, in Europe/Brussels (CC013).';
+CREATE TRIGGER usage_arrival_check AFTER INSERT ON cultuur.usage_event
+    REFERENCING NEW TABLE AS new_events
+    FOR EACH STATEMENT EXECUTE FUNCTION cultuur.usage_event_dates();
+COMMENT ON TRIGGER usage_arrival_check ON cultuur.usage_event IS 'No usage event dated after the day it is loaded (CC013; doc/rules.md §8).';
+
 CREATE FUNCTION cultuur.usage_immutable() RETURNS trigger
     LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off

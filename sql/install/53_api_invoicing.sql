@@ -185,6 +185,7 @@ DECLARE
 BEGIN
     -- the arguments first, before any work (a bad one is named in the error)
     PERFORM cultuur.check_date('on_date', on_date);
+    PERFORM cultuur.refuse_invoice_date_ahead(on_date);
     y := extract(year FROM on_date)::integer;
     -- serialise invoicing runs: a concurrent run waits here and then sees
     -- (READ COMMITTED) what the first issued; under REPEATABLE READ it fails
@@ -234,16 +235,14 @@ BEGIN
     END IF;
 
     -- 2. n gapless numbers at once (one update of the counter row, not n)
-    INSERT INTO cultuur.invoice_counter AS c (year, last_seq) VALUES (y, n)
-    ON CONFLICT (year) DO UPDATE SET last_seq = c.last_seq + n
-    RETURNING c.last_seq INTO last_seq;
+    last_seq := cultuur.take_invoice_numbers(on_date, n);
 
     -- 3. headers and lines, each in one statement
     RETURN QUERY
     WITH hdr AS (
         INSERT INTO cultuur.invoice (number, year, seq, library_id, contract_id, kind, period,
                                      issued_on, due_on, total)
-        SELECT y || '/' || lpad((last_seq - n + u.ord)::text, 6, '0'), y, last_seq - n + u.ord::integer,
+        SELECT cultuur.invoice_number(y, last_seq - n + u.ord::integer), y, last_seq - n + u.ord::integer,
                c.library_id, c.id, u.kind, u.period, on_date, on_date + 30, u.total
           FROM unnest(contracts, kinds, periods, totals) WITH ORDINALITY
                  AS u (contract_id, kind, period, total, ord)

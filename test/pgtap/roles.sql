@@ -75,7 +75,7 @@ SELECT ok(EXISTS (SELECT 1 FROM pg_proc p WHERE p.oid = f::regprocedure AND p.pr
           format('%s runs with the owner''s rights', f))
   FROM unnest(ARRAY['cultuur.run_invoicing(date)', 'cultuur.credit_note(integer,date,text,numeric)',
                     'cultuur.lift_suspension(integer,date,text)', 'cultuur.issue_invoice(integer,text,daterange,date,numeric,integer,text)',
-                    'cultuur.next_invoice_seq(integer)', 'cultuur.contract_lock(integer)',
+                    'cultuur.take_invoice_numbers(date,integer)', 'cultuur.contract_lock(integer)',
                     'cultuur.fee_detail(integer,integer)']) f;
 SELECT is_empty($$
     SELECT r.rolname || ' ' || x.priv || ' ' || t.t
@@ -127,7 +127,7 @@ SELECT throws_ok(q, '42501', NULL, format('no grants: %s is refused', q))
       'SELECT cultuur.tier_price(''6.79'', 1)',
       'INSERT INTO cultuur.library (name, nis_code) VALUES (''X'', ''99999'')',
       'SELECT count(*) FROM cultuur.run_invoicing(''2023-05-01'')',
-      'SELECT cultuur.next_invoice_seq(2023)',
+      'SELECT cultuur.take_invoice_numbers(''2023-05-01'', 1)',
       'SET cultuur.restoring = on',
       'TRUNCATE cultuur.invoice CASCADE']) q;
 RESET SESSION AUTHORIZATION;
@@ -210,7 +210,7 @@ SELECT throws_ok(q, '42501', NULL, format('data entry: %s is refused (no privile
       'UPDATE cultuur.suspension SET lifted_on = starts_on',
       'INSERT INTO cultuur.invoice (number, year, seq, library_id, contract_id, kind, period, issued_on, due_on, total) VALUES (''2023/000099'', 2023, 99, 1, 2, ''film_quarter'', ''[2023-04-01,2023-07-01)'', ''2023-07-01'', ''2023-07-31'', 0.01)',
       'SELECT cultuur.issue_invoice(2, ''film_quarter'', ''[2023-04-01,2023-07-01)'', ''2023-07-01'', 0.01)',
-      'SELECT cultuur.next_invoice_seq(2023)',
+      'SELECT cultuur.take_invoice_numbers(''2023-05-01'', 1)',
       'SELECT count(*) FROM cultuur.run_invoicing(''2023-08-01'')',
       'INSERT INTO cultuur.payment (invoice_id, paid_on, amount) VALUES (1, ''2023-06-01'', 10)',
       'UPDATE cultuur.tariff SET tiers = ''0.50''',
@@ -324,7 +324,7 @@ SELECT throws_ok(q, '42501', NULL, format('finance: %s is refused (no privilege)
       'UPDATE cultuur.invoice SET total = 0',
       'DELETE FROM cultuur.invoice_line',
       'SELECT cultuur.issue_invoice(2, ''film_quarter'', ''[2023-04-01,2023-07-01)'', ''2023-07-01'', 0.01)',
-      'SELECT cultuur.next_invoice_seq(2023)',
+      'SELECT cultuur.take_invoice_numbers(''2023-05-01'', 1)',
       'UPDATE cultuur.invoice_counter SET last_seq = last_seq + 1',
       'SELECT * FROM cultuur.engine_lock FOR UPDATE',
       'SELECT * FROM cultuur.invoice_counter FOR UPDATE',
