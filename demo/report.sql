@@ -54,15 +54,7 @@ SELECT d.service, d.year, d.inhabitants AS "inh (1 Jan Y-1)", d.basis, d.tier_vo
  WHERE d.library_id = 1 AND d.service <> 'film-1B'
  ORDER BY d.service, d.year;
 
-\echo '=== 9. Film renewals: the framework is extended twice, Antwerp renews twice ==='
-INSERT INTO cultuur.framework_extension (service, agreed_on, ends_on)
-SELECT code, '2024-06-01', '2025-09-30' FROM cultuur.service WHERE kind = 'film';
-INSERT INTO cultuur.framework_extension (service, agreed_on, ends_on)
-SELECT code, '2025-06-01', '2026-09-30' FROM cultuur.service WHERE kind = 'film';
-INSERT INTO cultuur.renewal (contract_id, agreed_on)
-SELECT id, '2024-09-01' FROM cultuur.contract WHERE service LIKE 'film-%' ORDER BY id;
-INSERT INTO cultuur.renewal (contract_id, agreed_on)
-SELECT id, '2025-09-01' FROM cultuur.contract WHERE service LIKE 'film-%' ORDER BY id;
+\echo '=== 9. Film renewals: the framework was extended twice, Antwerp renewed twice (demo/usage.sql) ==='
 SELECT c.id AS contract_id, c.service, t.term_no, t.kind, t.term
   FROM cultuur.contract c CROSS JOIN LATERAL cultuur.contract_terms(c.id) t
  WHERE c.service LIKE 'film%' AND c.library_id = 1 ORDER BY c.id, t.term_no;

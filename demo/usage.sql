@@ -18,7 +18,18 @@ SELECT l, y, 80000 + 10000 * l FROM generate_series(2, 4) l, generate_series(202
 INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on)
 SELECT 2 + l, l, 'film-1B', '2022-11-01', '2022-11-01' FROM generate_series(2, 4) l;
 SELECT setval('cultuur.contract_id_seq', 6) \gset
--- they renew along with Antwerp (the renewals are in report.sql)
+-- The film framework is extended twice and every film contract renewed
+-- twice, each when agreed (F 10.2): entered before the usage of the new
+-- terms arrives, since only a library whose contract is in force on the
+-- day counts (Bijlage A: over the participating libraries).
+INSERT INTO cultuur.framework_extension (service, agreed_on, ends_on)
+SELECT code, '2024-06-01', '2025-09-30' FROM cultuur.service WHERE kind = 'film';
+INSERT INTO cultuur.framework_extension (service, agreed_on, ends_on)
+SELECT code, '2025-06-01', '2026-09-30' FROM cultuur.service WHERE kind = 'film';
+INSERT INTO cultuur.renewal (contract_id, agreed_on)
+SELECT id, '2024-09-01' FROM cultuur.contract WHERE service LIKE 'film-%' ORDER BY id;
+INSERT INTO cultuur.renewal (contract_id, agreed_on)
+SELECT id, '2025-09-01' FROM cultuur.contract WHERE service LIKE 'film-%' ORDER BY id;
 
 -- users per library and month: Antwerp about 700 in 2023, 1050 in 2024
 -- (so 12 months reach the cap of 11,461.61 by November), the others fewer

@@ -277,3 +277,74 @@ CREATE TRIGGER usage_arrival_check AFTER INSERT ON cultuur.usage_event
     REFERENCING NEW TABLE AS new_events
     FOR EACH STATEMENT EXECUTE FUNCTION cultuur.usage_event_dates();
 COMMENT ON TRIGGER usage_arrival_check ON cultuur.usage_event IS 'No usage event dated after the day it is loaded (CC013; doc/rules.md §8).';
+
+-- Only participating libraries count (doc/rules.md §3, §8; Bijlage A): a
+-- film start counts when the library's contract for the lot is in force on
+-- its day in Brussels; the others are stored, not counted, with a warning.
+CREATE FUNCTION cultuur.contract_in_force(library_id integer, service text, on_date date)
+    RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+        SELECT EXISTS (SELECT 1 FROM cultuur.contract c
+                        WHERE c.library_id OPERATOR(pg_catalog.=) $1
+                          AND c.service OPERATOR(pg_catalog.=) $2
+                          AND c.active OPERATOR(pg_catalog.@>) $3)
+    $$;
+COMMENT ON FUNCTION cultuur.contract_in_force(integer, text, date) IS 'Whether the library has a contract for the service in force on on_date: only then does its usage count (for the library, its reach cap and the consortium-wide volume).';
+CREATE OR REPLACE FUNCTION cultuur.usage_count() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    outside bigint;
+BEGIN
+    IF cultuur.restoring() THEN
+        RETURN NULL;
+    END IF;
+    -- take the consortium counter rows first, in a fixed order: a second
+    -- loader of the same lot and month waits here, before it inserts into
+    -- monthly_user, so multi-statement loaders cannot deadlock
+    -- (only the film starts of participating libraries count: those whose
+    -- contract for the lot is in force on the day, in Brussels, of the event)
+    INSERT INTO cultuur.consortium_usage AS c (service, month, unique_users)
+    SELECT DISTINCT e.service, cultuur.brussels_month(e.occurred_at), 0
+      FROM new_events e
+     WHERE e.action = 'film_started'
+       AND cultuur.contract_in_force(e.library_id, e.service, (e.occurred_at AT TIME ZONE 'Europe/Brussels')::date)
+     ORDER BY 1, 2
+    ON CONFLICT (service, month) DO UPDATE SET unique_users = c.unique_users;
+    -- one pass per statement: a COPY of a million rows is counted in bulk
+    WITH fresh AS (
+        INSERT INTO cultuur.monthly_user AS mu (library_id, service, month, member_ref)
+        SELECT DISTINCT e.library_id, e.service, cultuur.brussels_month(e.occurred_at), e.member_ref
+          FROM new_events e
+         WHERE e.action = 'film_started'
+           AND cultuur.contract_in_force(e.library_id, e.service, (e.occurred_at AT TIME ZONE 'Europe/Brussels')::date)
+         ORDER BY 1, 2, 3, 4
+        ON CONFLICT DO NOTHING
+        RETURNING mu.library_id, mu.service, mu.month
+    ), per_library AS (
+        INSERT INTO cultuur.monthly_usage AS m (library_id, service, month, unique_users)
+        SELECT f.library_id, f.service, f.month, count(*)
+          FROM fresh f GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (library_id, service, month)
+        DO UPDATE SET unique_users = m.unique_users + excluded.unique_users
+    )
+    INSERT INTO cultuur.consortium_usage AS c (service, month, unique_users)
+    SELECT f.service, f.month, count(*)
+      FROM fresh f GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (service, month)
+    DO UPDATE SET unique_users = c.unique_users + excluded.unique_users;
+    -- say what was stored but not counted
+    SELECT count(*) INTO outside FROM new_events e
+     WHERE e.action = 'film_started'
+       AND NOT cultuur.contract_in_force(e.library_id, e.service, (e.occurred_at AT TIME ZONE 'Europe/Brussels')::date);
+    IF outside > 0 THEN
+        RAISE WARNING '% film start(s) stored but not counted: the library had no contract for the lot in force that day', outside
+            USING DETAIL = 'Unique users count over the participating libraries only (Bijlage A), on the days their contract is in force.',
+                  HINT = 'Enter the contract before its usage is loaded: events loaded before it stay uncounted.';
+    END IF;
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.usage_count() IS 'Statement trigger: adds the members who started a film, at a library whose contract for the lot is in force that day, to monthly_user (once per library, lot and Brussels month) and the newly counted ones to monthly_usage and consortium_usage.';

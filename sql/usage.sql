@@ -33,12 +33,24 @@ INSERT INTO cultuur.library (id, name, nis_code) VALUES
 -- 1 January 2021 (seed, Bijlage A); no later count is entered (see 8.)
 INSERT INTO cultuur.population (library_id, year, inhabitants) VALUES (1, 2021, 529417);
 -- film framework 1 October 2022 + 2 years (F 10.1); Antwerp's lot 1B and
--- 2A contracts from 1 November 2022 (seed)
+-- 2A contracts from 1 November 2022 (seed); only libraries with a contract
+-- in force count (Bijlage A), so Antwerp takes lot 2B too and the invented
+-- libraries lot 1B, from the same day (invented; 7b. shows a library and
+-- days without one); contract 7 is made in 7b.
 INSERT INTO cultuur.framework (service, starts_on, ends_on, max_extensions)
-SELECT code, '2022-10-01', '2024-09-30', 2 FROM cultuur.service WHERE kind = 'film';
+SELECT code, CASE code WHEN 'film-4B' THEN date '2021-10-01' ELSE date '2022-10-01' END,
+       '2024-09-30', 2 FROM cultuur.service WHERE kind = 'film';
 INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, basis_pct) VALUES
     (1, 1, 'film-1B', '2022-11-01', '2022-11-01', 80),
-    (2, 1, 'film-2A', '2022-11-01', '2022-11-01', 80);
+    (2, 1, 'film-2A', '2022-11-01', '2022-11-01', 80),
+    (3, 1, 'film-2B', '2022-11-01', '2022-11-01', 80),
+    (4, 2, 'film-1B', '2022-11-01', '2022-11-01', 100),
+    (5, 3, 'film-1B', '2022-11-01', '2022-11-01', 100),
+    (6, 4, 'film-1B', '2022-11-01', '2022-11-01', 100),
+    (8, 1, 'film-4B', '2021-10-01', '2021-10-01', 80);
+-- (lot 4B, for the Brussels months of 4., from 1 October 2021 -- an
+-- invented framework start -- to 30 September 2023, renewed to 2024)
+INSERT INTO cultuur.renewal (contract_id, agreed_on) VALUES (8, '2023-09-01');
 
 --
 -- 1. Antwerp, lot 1B, January 2023 (all times in UTC, well inside January
@@ -217,15 +229,22 @@ SELECT month, unique_users FROM cultuur.monthly_usage WHERE service = 'film-4B' 
 --   film-1B 2023-01: 4, 2023-02: 2, 2023-03: 6, 2023-04: 9
 --   film-2B 2023-01: 1; film-4B as in 4. (2023-10: 2, 2024-03: 2, else 1)
 --
+-- (the recount takes the film starts of participating libraries: a
+-- contract for the lot in force on the event's day, in Brussels)
 CREATE TEMP VIEW usage_drift AS
-WITH raw AS (
+WITH counted AS (
+    SELECT e.* FROM cultuur.usage_event e
+     WHERE EXISTS (SELECT 1 FROM cultuur.contract c
+                    WHERE c.library_id = e.library_id AND c.service = e.service
+                      AND c.active @> (e.occurred_at AT TIME ZONE 'Europe/Brussels')::date)
+), raw AS (
     SELECT service, date_trunc('month', occurred_at AT TIME ZONE 'Europe/Brussels')::date AS month,
            count(DISTINCT (library_id, member_ref)) AS users
-      FROM cultuur.usage_event WHERE action = 'film_started' GROUP BY 1, 2
+      FROM counted WHERE action = 'film_started' GROUP BY 1, 2
 ), raw_lib AS (
     SELECT library_id, service, date_trunc('month', occurred_at AT TIME ZONE 'Europe/Brussels')::date AS month,
            count(DISTINCT member_ref) AS users
-      FROM cultuur.usage_event WHERE action = 'film_started' GROUP BY 1, 2, 3
+      FROM counted WHERE action = 'film_started' GROUP BY 1, 2, 3
 ), lib AS (
     SELECT service, month, sum(unique_users) AS users FROM cultuur.monthly_usage GROUP BY 1, 2
 ), lib_mismatch AS (
@@ -294,12 +313,14 @@ SELECT count(*) AS ebook_rows_in_monthly_usage FROM cultuur.monthly_usage WHERE 
 --   2022: contract from 1 November: 2 months  -> 2 x 529,417 x 0.0018 =  1,905.9012
 --   2023: 12 months (doc/rules.md §8 worked example)   -> 12 x 529,417 x 0.0018 = 11,435.4072
 -- Users so far: 2022: none; 2023: January 4 + February 2 = 6.
+-- (Antwerp's contract 1 only: the invented libraries have no count of
+-- inhabitants, so their caps are unknown.)
 --
 SELECT contract_id, library_id, service, year, inhabitants, months, cap, unique_users, reached, hold_from
-  FROM cultuur.reach_cap_status(2022)
+  FROM cultuur.reach_cap_status(2022) WHERE contract_id = 1
 UNION ALL
 SELECT contract_id, library_id, service, year, inhabitants, months, cap, unique_users, reached, hold_from
-  FROM cultuur.reach_cap_status(2023)
+  FROM cultuur.reach_cap_status(2023) WHERE contract_id = 1
  ORDER BY year, contract_id;
 
 -- Antwerp's members stream: 1,400 members a month from March to October
@@ -315,7 +336,7 @@ SELECT 1, md5(format('cap-11-%s', n)), 'film-1B', 'film_started', '2023-11-15 19
   FROM generate_series(1, 229) n;
 -- 2023: 11,435 users, not reached
 SELECT contract_id, year, inhabitants, months, cap, unique_users, reached, hold_from
-  FROM cultuur.reach_cap_status(2023) ORDER BY contract_id;
+  FROM cultuur.reach_cap_status(2023) WHERE contract_id = 1 ORDER BY contract_id;
 
 -- a hold from 1 December is refused: 11,435 < 11,435.4072 (CC011)
 INSERT INTO cultuur.reach_hold (contract_id, starts_on) VALUES (1, '2023-12-01');
@@ -330,7 +351,7 @@ INSERT INTO cultuur.reach_hold (contract_id, starts_on) VALUES (2, '2023-12-01')
 -- one late November event of a new member: 11,436 >= 11,435.4072, reached
 INSERT INTO cultuur.usage_event VALUES
     (1, md5('cap-11-late'), 'film-1B', 'film_started', '2023-11-30 22:30+00');
-SELECT contract_id, year, cap, unique_users, reached FROM cultuur.reach_cap_status(2023) ORDER BY contract_id;
+SELECT contract_id, year, cap, unique_users, reached FROM cultuur.reach_cap_status(2023) WHERE contract_id = 1 ORDER BY contract_id;
 
 -- a hold that does not start on the first of a month is refused (23514;
 -- terse: the failing row would show when it was entered)
@@ -342,21 +363,58 @@ INSERT INTO cultuur.reach_hold (contract_id, starts_on) VALUES (1, '2023-12-15')
 -- end is asked for
 INSERT INTO cultuur.reach_hold (contract_id, starts_on, ends_on) VALUES (1, '2023-12-01', '2024-06-30');
 SELECT contract_id, starts_on, ends_on, year FROM cultuur.reach_hold ORDER BY contract_id, year;
-SELECT contract_id, year, cap, unique_users, reached, hold_from FROM cultuur.reach_cap_status(2023) ORDER BY contract_id;
+SELECT contract_id, year, cap, unique_users, reached, hold_from FROM cultuur.reach_cap_status(2023) WHERE contract_id = 1 ORDER BY contract_id;
 -- a hold cannot be changed (CC010)
 UPDATE cultuur.reach_hold SET starts_on = '2023-11-01';
 \echo SQLSTATE :SQLSTATE
 -- 2024 has no hold: the new year starts from zero (Antwerp has no 2024
 -- usage: 0 of 9 months x 529,417 x 0.0018 = 8,576.5554; the framework
 -- ends on 30 September 2024, so 9 months)
-SELECT contract_id, year, months, cap, unique_users, reached, hold_from FROM cultuur.reach_cap_status(2024) ORDER BY contract_id;
+SELECT contract_id, year, months, cap, unique_users, reached, hold_from FROM cultuur.reach_cap_status(2024) WHERE contract_id = 1 ORDER BY contract_id;
 -- with the count of 1 January 2022 entered (530,630, doc/rules.md §5) 2023 uses it:
 -- 12 x 530,630 x 0.0018 = 11,461.608; still reached? 11,436 < 11,461.608: no
 -- (the hold, accepted when the cap was reached, stays)
 INSERT INTO cultuur.population (library_id, year, inhabitants) VALUES (1, 2022, 530630);
-SELECT contract_id, year, inhabitants, cap, unique_users, reached, hold_from FROM cultuur.reach_cap_status(2023) ORDER BY contract_id;
+SELECT contract_id, year, inhabitants, cap, unique_users, reached, hold_from FROM cultuur.reach_cap_status(2023) WHERE contract_id = 1 ORDER BY contract_id;
 
 -- all the counts of this file still agree with the raw events
+SELECT count(*) AS drifted FROM usage_drift WHERE ok IS NOT TRUE;
+
+--
+-- 7b. Only participating libraries count (Bijlage A: unique users "over
+-- alle deelnemende bibliotheken"), on the days their contract for the lot
+-- is in force (doc/rules.md §3, §8).  Library 5 has no contract; library 6
+-- takes lot 1B from 15 May 2023.  Their film starts are stored, not
+-- counted, and the load says how many:
+--   May 2023, lot 1B before: whatever the file counted so far (shown)
+--   library 5: 2 starts (b...1, b...2)               -> not counted
+--   library 6: b...3 on 10 May (before its start)    -> not counted
+--              b...4 on 20 May, b...3 on 21 May      -> 2 unique users
+--   consortium lot 1B, May 2023: before + 2
+--
+INSERT INTO cultuur.library (id, name, nis_code) VALUES
+    (5, 'Buitendorp (invented)', '99004'),
+    (6, 'Laatdorp (invented)', '99005');
+INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, basis_pct) VALUES
+    (7, 6, 'film-1B', '2023-05-01', '2023-05-15', 100);
+SELECT unique_users AS may_before FROM cultuur.consortium_usage
+ WHERE service = 'film-1B' AND month = '2023-05-01';
+INSERT INTO cultuur.usage_event (library_id, member_ref, service, action, occurred_at) VALUES
+    (5, 'b000000000000001', 'film-1B', 'film_started', '2023-05-05 10:00+02'),
+    (5, 'b000000000000002', 'film-1B', 'film_started', '2023-05-06 10:00+02'),
+    (6, 'b000000000000003', 'film-1B', 'film_started', '2023-05-10 10:00+02'),
+    (6, 'b000000000000004', 'film-1B', 'film_started', '2023-05-20 10:00+02'),
+    (6, 'b000000000000003', 'film-1B', 'film_started', '2023-05-21 10:00+02');
+SELECT library_id, month, unique_users FROM cultuur.monthly_usage
+ WHERE library_id IN (5, 6) ORDER BY library_id, month;
+SELECT unique_users AS may_after FROM cultuur.consortium_usage
+ WHERE service = 'film-1B' AND month = '2023-05-01';
+-- the first day of the contract counts in Brussels time: 14 May 23:30 UTC
+-- is 15 May 01:30 in Brussels
+INSERT INTO cultuur.usage_event (library_id, member_ref, service, action, occurred_at) VALUES
+    (6, 'b000000000000005', 'film-1B', 'film_started', '2023-05-14 23:30+00');
+SELECT library_id, month, unique_users FROM cultuur.monthly_usage WHERE library_id = 6;
+-- and the counts still agree with the recount over participating libraries
 SELECT count(*) AS drifted FROM usage_drift WHERE ok IS NOT TRUE;
 
 --
@@ -392,7 +450,6 @@ SELECT count(*) AS events_after FROM cultuur.usage_event;
 INSERT INTO cultuur.usage_event (library_id, member_ref, service, action, occurred_at)
 SELECT 1, 'aaaaaaaaaaaaaaa4', 'film-1B', 'login', transaction_timestamp();
 SELECT count(*) AS events_now FROM cultuur.usage_event;
-
 DROP VIEW usage_drift;
 RESET TimeZone;
 -- a fresh install: no table of cultuur can be truncated, and DROP SCHEMA

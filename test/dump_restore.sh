@@ -109,11 +109,8 @@ VALUES ('audio', 'Audiobooks (invented)', 'ebooks', 'per_inhabitant', 'cpi', 'ta
         NULL, '1 year', NULL, '3 months', true);
 INSERT INTO cultuur.tariff (service, valid, fixed_fee, tiers, exit_rates)
 VALUES ('audio', daterange('2023-01-01', NULL), 100, '0.05', '{0.03,0.02,0.01}');
--- the film frameworks extended once (F 10.2); Antwerp's film contracts
--- renewed once, to 30 September 2025
-INSERT INTO cultuur.framework_extension (service, agreed_on, ends_on)
-SELECT code, '2024-06-01', '2025-09-30' FROM cultuur.service WHERE kind = 'film' ORDER BY code;
-INSERT INTO cultuur.renewal (contract_id, agreed_on) VALUES (2, '2024-06-15'), (3, '2024-06-15');
+-- (the film frameworks are extended twice and the film contracts renewed
+-- twice by demo/usage.sql, F 10.2)
 -- Kleindorp: e-books (indexed from 2024), audiobooks and film lot 1B
 INSERT INTO cultuur.contract (library_id, service, signed_on, starts_on, initial_end, basis_pct, index_from)
 SELECT id, 'ebooks', '2022-12-01', '2023-01-01', '2026-09-15', 100, 2024

@@ -286,6 +286,22 @@ END;
 $$;
 COMMENT ON FUNCTION cultuur.exit_fee_quote(integer, date, cultuur.termination_reason, date) IS 'Exit fee if the contract ends on effective_end (doc/rules.md §6): contract year, inhabitants of 1 January of the exit year x basis share, indexation; 0 at or after the end of the initial term; waived for the reasons price_increase and data_annex_change when their ground is recorded, refused (CC008) otherwise.';
 
+-- Whether a library takes part in a lot on a day: its contract for the
+-- service is in force then (doc/rules.md §3, §8; Bijlage A counts unique
+-- users "over alle deelnemende bibliotheken").  A string body with
+-- qualified operators and no SET clause, like latest_population: it names
+-- a table of the books and is inlined into the counting of usage events.
+CREATE FUNCTION cultuur.contract_in_force(library_id integer, service text, on_date date)
+    RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+        SELECT EXISTS (SELECT 1 FROM cultuur.contract c
+                        WHERE c.library_id OPERATOR(pg_catalog.=) $1
+                          AND c.service OPERATOR(pg_catalog.=) $2
+                          AND c.active OPERATOR(pg_catalog.@>) $3)
+    $$;
+COMMENT ON FUNCTION cultuur.contract_in_force(integer, text, date) IS 'Whether the library has a contract for the service in force on on_date: only then does its usage count (for the library, its reach cap and the consortium-wide volume).';
+
 -- The initial term of a contract (doc/rules.md §7; F 10.1, E 10.1): within
 -- its service's framework agreement, at most the service's initial term
 -- where it has one (then filled in when not given), given where it has

@@ -7,6 +7,8 @@ CREATE FUNCTION cultuur.usage_count() RETURNS trigger
     LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
+DECLARE
+    outside bigint;
 BEGIN
     IF cultuur.restoring() THEN
         RETURN NULL;
@@ -14,9 +16,14 @@ BEGIN
     -- take the consortium counter rows first, in a fixed order: a second
     -- loader of the same lot and month waits here, before it inserts into
     -- monthly_user, so multi-statement loaders cannot deadlock
+    -- (only the film starts of participating libraries count: those whose
+    -- contract for the lot is in force on the day, in Brussels, of the event)
     INSERT INTO cultuur.consortium_usage AS c (service, month, unique_users)
     SELECT DISTINCT e.service, cultuur.brussels_month(e.occurred_at), 0
-      FROM new_events e WHERE e.action = 'film_started' ORDER BY 1, 2
+      FROM new_events e
+     WHERE e.action = 'film_started'
+       AND cultuur.contract_in_force(e.library_id, e.service, (e.occurred_at AT TIME ZONE 'Europe/Brussels')::date)
+     ORDER BY 1, 2
     ON CONFLICT (service, month) DO UPDATE SET unique_users = c.unique_users;
     -- one pass per statement: a COPY of a million rows is counted in bulk
     WITH fresh AS (
@@ -24,6 +31,7 @@ BEGIN
         SELECT DISTINCT e.library_id, e.service, cultuur.brussels_month(e.occurred_at), e.member_ref
           FROM new_events e
          WHERE e.action = 'film_started'
+           AND cultuur.contract_in_force(e.library_id, e.service, (e.occurred_at AT TIME ZONE 'Europe/Brussels')::date)
          ORDER BY 1, 2, 3, 4
         ON CONFLICT DO NOTHING
         RETURNING mu.library_id, mu.service, mu.month
@@ -39,10 +47,19 @@ BEGIN
       FROM fresh f GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (service, month)
     DO UPDATE SET unique_users = c.unique_users + excluded.unique_users;
+    -- say what was stored but not counted
+    SELECT count(*) INTO outside FROM new_events e
+     WHERE e.action = 'film_started'
+       AND NOT cultuur.contract_in_force(e.library_id, e.service, (e.occurred_at AT TIME ZONE 'Europe/Brussels')::date);
+    IF outside > 0 THEN
+        RAISE WARNING '% film start(s) stored but not counted: the library had no contract for the lot in force that day', outside
+            USING DETAIL = 'Unique users count over the participating libraries only (Bijlage A), on the days their contract is in force.',
+                  HINT = 'Enter the contract before its usage is loaded: events loaded before it stay uncounted.';
+    END IF;
     RETURN NULL;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.usage_count() IS 'Statement trigger: adds the members who started a film to monthly_user (once per library, lot and Brussels month) and the newly counted ones to monthly_usage and consortium_usage.';
+COMMENT ON FUNCTION cultuur.usage_count() IS 'Statement trigger: adds the members who started a film, at a library whose contract for the lot is in force that day, to monthly_user (once per library, lot and Brussels month) and the newly counted ones to monthly_usage and consortium_usage.';
 CREATE TRIGGER usage_count AFTER INSERT ON cultuur.usage_event
     REFERENCING NEW TABLE AS new_events
     FOR EACH STATEMENT EXECUTE FUNCTION cultuur.usage_count();
