@@ -488,6 +488,28 @@ SELECT * FROM cultuur.contract_status('infinity');
 SELECT due_on, contract_id, library, service, what
   FROM cultuur.upcoming_deadlines('2026-03-01', '6 months');
 
+--
+-- Tacit terms across a leap day (E 10.3; doc/rules.md §7): each term runs
+-- from the day after the previous one to the day before the same date a
+-- year later, never to a clamped anniversary of the initial end.  An
+-- e-book contract of Ieper (invented) with an initial end of 28 February
+-- 2027:
+--   term 1: 1 March 2027 - 29 February 2028 (366 days: a leap year)
+--   term 2: 1 March 2028 - 28 February 2029
+--   term 3: 1 March 2029 - 28 February 2030
+-- (the clamped anniversaries would give 28 February 2028, then a term of a
+-- year and a day from 29 February 2028.)  A notice sent on 29 November
+-- 2027, exactly three months before 29 February 2028, ends term 1 then.
+INSERT INTO cultuur.library (id, name, nis_code) VALUES (15, 'Ieper', '33011');
+INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, initial_end) VALUES
+    (301, 15, 'ebooks', '2025-02-01', '2025-03-01', '2027-02-28');
+SELECT term_no, kind, term, upper(term) - lower(term) AS days
+  FROM cultuur.contract_terms(301, '2030-01-01') ORDER BY term_no;
+SELECT end_on, kind, deadline, allowed FROM cultuur.end_options(301, '2027-11-29')
+ WHERE end_on <= '2028-03-01' ORDER BY end_on;
+SELECT cultuur.earliest_end(301, '2027-11-29') AS earliest_end_of_a_notice_on_29_november_2027,
+       cultuur.earliest_end(301, '2027-11-30') AS one_day_later;
+
 -- clean up: nothing of this file stays behind
 -- a fresh install: no table of cultuur can be truncated, and DROP SCHEMA
 -- cultuur CASCADE is the one command that removes the books

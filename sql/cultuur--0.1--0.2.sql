@@ -348,3 +348,182 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION cultuur.usage_count() IS 'Statement trigger: adds the members who started a film, at a library whose contract for the lot is in force that day, to monthly_user (once per library, lot and Brussels month) and the newly counted ones to monthly_usage and consortium_usage.';
+
+-- Contract terms (doc/rules.md §7): a film contract's initial term is cut
+-- at the framework end in force on its signing date (F 10.1), whatever
+-- order the rows are entered in; tacit terms run from the day after the
+-- previous one to the day before the same date a year later (E 10.3).
+CREATE FUNCTION cultuur.framework_end_on(service text, on_date date) RETURNS date
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+        SELECT greatest(f.ends_on, (SELECT max(e.ends_on)
+                                      FROM cultuur.framework_extension e
+                                     WHERE e.service = f.service AND e.agreed_on <= $2))
+          FROM cultuur.framework f
+         WHERE f.service = $1
+    $$;
+COMMENT ON FUNCTION cultuur.framework_end_on(text, date) IS 'End of the framework agreement of a service with the extensions agreed on or before on_date; NULL when the service has no framework row (no limit).';
+CREATE OR REPLACE FUNCTION cultuur.framework_end(service text) RETURNS date
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$ SELECT cultuur.framework_end_on($1, 'infinity') $$;
+DROP FUNCTION cultuur.contract_initial_end(integer, text, date, date);
+CREATE FUNCTION cultuur.contract_initial_end(library_id integer, service text,
+        starts_on date, initial_end date, signed_on date)
+    RETURNS date
+    LANGUAGE plpgsql STABLE
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    s        cultuur.service;
+    f        cultuur.framework;
+    fw_end   date;
+    fw_signed date;
+    max_end  date;
+BEGIN
+    SELECT * INTO s FROM cultuur.service sv WHERE sv.code = $2;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'service "%" does not exist', $2
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'Services: ' || (SELECT string_agg(sv.code, ', ' ORDER BY sv.code) FROM cultuur.service sv);
+    END IF;
+    SELECT * INTO f FROM cultuur.framework fw WHERE fw.service = $2;
+    fw_end := cultuur.framework_end($2);
+    IF f.service IS NOT NULL AND $3 < f.starts_on THEN
+        RAISE EXCEPTION 'contract for library % and service "%" cannot start on %, before the framework agreement (%)',
+                $1, $2, $3, f.starts_on
+            USING ERRCODE = 'CC009',
+                  HINT = format('Start on or after %s.', f.starts_on);
+    END IF;
+    IF fw_end IS NOT NULL AND $3 > fw_end THEN
+        RAISE EXCEPTION 'contract for library % and service "%" cannot start on %, after the framework agreement ends (%)',
+                $1, $2, $3, fw_end
+            USING ERRCODE = 'CC009',
+                  HINT = 'Extend the framework agreement first (cultuur.framework_extension).';
+    END IF;
+    IF s.initial_term IS NOT NULL THEN
+        fw_signed := cultuur.framework_end_on($2, coalesce($5, $3));
+        IF fw_signed < $3 THEN
+            RAISE EXCEPTION 'contract for library % and service "%" signed on % cannot start on %, after the framework agreement in force then ends (%)',
+                    $1, $2, $5, $3, fw_signed
+                USING ERRCODE = 'CC009',
+                      DETAIL = 'F 10.1: the initial term ends no later than the framework agreement in force on the signing date.',
+                      HINT = 'Sign it after the framework agreement was extended.';
+        END IF;
+        max_end := ($3 + s.initial_term - interval '1 day')::date;
+        IF fw_signed IS NOT NULL AND fw_signed < max_end THEN
+            max_end := fw_signed;
+        END IF;
+        IF $4 IS NULL THEN
+            RETURN max_end;
+        ELSIF $4 > max_end THEN
+            -- CC009 when the framework end is what the term breaks, CC005
+            -- when it is longer than the service's initial term
+            RAISE EXCEPTION 'contract for library % and service "%": initial term to % is too long', $1, $2, $4
+                USING ERRCODE = CASE WHEN $4 > ($3 + s.initial_term - interval '1 day')::date
+                                     THEN 'CC005' ELSE 'CC009' END,
+                      DETAIL = format('The initial term is at most %s from the start%s.', s.initial_term,
+                                      CASE WHEN fw_signed IS NOT NULL THEN format(' and ends no later than the framework agreement in force when it was signed (%s)', fw_signed) ELSE '' END),
+                      HINT = format('End the initial term on or before %s, or leave initial_end empty.', max_end);
+        END IF;
+    ELSIF $4 IS NULL THEN
+        RAISE EXCEPTION 'contract for library % and service "%" needs an initial_end', $1, $2
+            USING ERRCODE = 'not_null_violation',
+                  HINT = 'The agreement states the end of the initial term (e-books: 15 September 2026).';
+    ELSIF fw_end IS NOT NULL AND $4 > fw_end THEN
+        RAISE EXCEPTION 'contract for library % and service "%": initial term to % outlasts the framework agreement (%)',
+                $1, $2, $4, fw_end
+            USING ERRCODE = 'CC009',
+                  HINT = format('End the initial term on or before %s.', fw_end);
+    END IF;
+    IF $4 < $3 THEN
+        RAISE EXCEPTION 'contract for library % and service "%": initial term ends (%) before it starts (%)',
+                $1, $2, $4, $3
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN $4;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.contract_initial_end(integer, text, date, date, date) IS 'The initial end of a contract starting on starts_on and signed on signed_on: checked against its service''s initial term and the framework agreement in force on the signing date (CC005, CC009), filled in when the service fixes the term and none is given.';
+REVOKE EXECUTE ON FUNCTION cultuur.contract_initial_end(integer, text, date, date, date) FROM PUBLIC;
+CREATE OR REPLACE FUNCTION cultuur.contract_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    IF TG_OP = 'INSERT' AND cultuur.restoring() THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        -- serialise with the renewals and terminations of this contract
+        PERFORM cultuur.contract_lock(OLD.id);
+        IF (NEW.library_id, NEW.service, NEW.starts_on, NEW.initial_end)
+           IS DISTINCT FROM (OLD.library_id, OLD.service, OLD.starts_on, OLD.initial_end) THEN
+            PERFORM cultuur.refuse_contract_change(OLD.id);
+        END IF;
+    END IF;
+    NEW.initial_end := cultuur.contract_initial_end(NEW.library_id, NEW.service, NEW.starts_on, NEW.initial_end, NEW.signed_on);
+    -- active: from the start to the recorded end (open while renewing tacitly)
+    NEW.active := daterange(NEW.starts_on,
+                            cultuur.recorded_end(NEW.id,
+                                                 (SELECT sv.renewal FROM cultuur.service sv WHERE sv.code = NEW.service),
+                                                 NEW.initial_end) + 1);
+    RETURN NEW;
+END;
+$$;
+CREATE OR REPLACE FUNCTION cultuur.contract_terms(contract_id integer, through_date date DEFAULT NULL)
+    RETURNS TABLE (term_no integer, kind text, term daterange)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    c       cultuur.contract;
+    s       cultuur.service;
+    stop    date;
+    r       record;
+    k       integer := 0;
+    t_end   date;
+    t_start date;
+BEGIN
+    -- the arguments first, before any work (a bad one is named in the error)
+    PERFORM cultuur.check_date('through_date', through_date, true, '2300-12-31');
+    SELECT * INTO c FROM cultuur.contract WHERE id = $1;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    SELECT * INTO s FROM cultuur.service WHERE code = c.service;
+    stop := cultuur.contract_recorded_end(c.id);
+    term_no := 0;
+    kind := 'initial';
+    term := daterange(c.starts_on, least(c.initial_end, coalesce(stop, c.initial_end)), '[]');
+    RETURN NEXT;
+    IF s.renewal = 'agreement' THEN
+        FOR r IN SELECT * FROM cultuur.renewal rr WHERE rr.contract_id = c.id
+                 AND rr.starts_on <= coalesce(stop, rr.starts_on) ORDER BY rr.seq LOOP
+            term_no := r.seq;
+            kind := 'renewal by agreement';
+            term := daterange(r.starts_on, least(r.ends_on, coalesce(stop, r.ends_on)), '[]');
+            RETURN NEXT;
+        END LOOP;
+        RETURN;
+    END IF;
+    -- tacit renewals of renewal_term each, until the recorded end or through_date
+    through_date := coalesce(through_date, stop, c.initial_end);
+    t_end := c.initial_end;
+    LOOP
+        t_start := t_end + 1;
+        EXIT WHEN t_start > through_date OR (stop IS NOT NULL AND t_start > stop);
+        k := k + 1;
+        -- from the day after the previous term to the day before the same
+        -- date a term later (1 March 2027 - 29 February 2028), never a
+        -- clamped anniversary of the initial end (doc/rules.md §7, E 10.3)
+        t_end := (t_start + s.renewal_term - interval '1 day')::date;
+        term_no := k;
+        kind := 'tacit renewal';
+        term := daterange(t_start, least(t_end, coalesce(stop, t_end)), '[]');
+        RETURN NEXT;
+        EXIT WHEN k >= 10000;
+    END LOOP;
+END;
+$$;

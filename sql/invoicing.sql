@@ -79,6 +79,12 @@ INSERT INTO cultuur.renewal (contract_id, agreed_on) VALUES (2, '2025-09-01'), (
 INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, basis_pct) VALUES
     (7, 4, 'film-2A', '2024-12-01', '2025-01-01', 100);
 SELECT setval('cultuur.contract_id_seq', 7);
+-- signed on 1 December 2024, when the framework ran to 30 September 2025:
+-- its initial term ends then, although the row of the second extension
+-- (agreed on 1 June 2025) was entered first (F 10.1: the framework end in
+-- force on the signing date); Grootstad renews, to 30 September 2026
+SELECT initial_end FROM cultuur.contract WHERE id = 7;
+INSERT INTO cultuur.renewal (contract_id, agreed_on) VALUES (7, '2025-09-01');
 SELECT c.id, l.name, c.service, c.starts_on, c.basis_pct, c.active
   FROM cultuur.contract c JOIN cultuur.library l ON l.id = c.library_id ORDER BY c.id;
 

@@ -21,16 +21,25 @@ CREATE FUNCTION cultuur.latest_population(library_id integer, through_year integ
 COMMENT ON FUNCTION cultuur.latest_population(integer, integer) IS 'The latest count of inhabitants of a library on 1 January of through_year or before, and its year; no row when none is entered.';
 
 -- the current end of a framework agreement, with its extensions
-CREATE FUNCTION cultuur.framework_end(service text) RETURNS date
+-- the end of a framework agreement with the extensions agreed by a date
+-- (a contract's initial term is capped at the end in force on its signing
+-- date, F 10.1: later extensions allow renewals, they never lengthen it)
+CREATE FUNCTION cultuur.framework_end_on(service text, on_date date) RETURNS date
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
         SELECT greatest(f.ends_on, (SELECT max(e.ends_on)
                                       FROM cultuur.framework_extension e
-                                     WHERE e.service = f.service))
+                                     WHERE e.service = f.service AND e.agreed_on <= $2))
           FROM cultuur.framework f
          WHERE f.service = $1
     $$;
+COMMENT ON FUNCTION cultuur.framework_end_on(text, date) IS 'End of the framework agreement of a service with the extensions agreed on or before on_date; NULL when the service has no framework row (no limit).';
+
+CREATE FUNCTION cultuur.framework_end(service text) RETURNS date
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$ SELECT cultuur.framework_end_on($1, 'infinity') $$;
 COMMENT ON FUNCTION cultuur.framework_end(text) IS 'Current end of the framework agreement of a service, extensions included; NULL when the service has no framework row (no limit).';
 
 -- The services the extension ships: which rows are built in is decided by

@@ -78,7 +78,10 @@ BEGIN
         t_start := t_end + 1;
         EXIT WHEN t_start > through_date OR (stop IS NOT NULL AND t_start > stop);
         k := k + 1;
-        t_end := (c.initial_end + k * s.renewal_term)::date;
+        -- from the day after the previous term to the day before the same
+        -- date a term later (1 March 2027 - 29 February 2028), never a
+        -- clamped anniversary of the initial end (doc/rules.md §7, E 10.3)
+        t_end := (t_start + s.renewal_term - interval '1 day')::date;
         term_no := k;
         kind := 'tacit renewal';
         term := daterange(t_start, least(t_end, coalesce(stop, t_end)), '[]');
@@ -304,10 +307,12 @@ COMMENT ON FUNCTION cultuur.contract_in_force(integer, text, date) IS 'Whether t
 
 -- The initial term of a contract (doc/rules.md §7; F 10.1, E 10.1): within
 -- its service's framework agreement, at most the service's initial term
--- where it has one (then filled in when not given), given where it has
--- none.  Returns the initial end.
+-- where it has one (then filled in when not given), cut at the framework
+-- end in force on the signing date (extensions agreed later never lengthen
+-- it, whatever order the rows are entered in), given where it has none.
+-- Returns the initial end.
 CREATE FUNCTION cultuur.contract_initial_end(library_id integer, service text,
-        starts_on date, initial_end date)
+        starts_on date, initial_end date, signed_on date)
     RETURNS date
     LANGUAGE plpgsql STABLE
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
@@ -316,6 +321,7 @@ DECLARE
     s        cultuur.service;
     f        cultuur.framework;
     fw_end   date;
+    fw_signed date;
     max_end  date;
 BEGIN
     SELECT * INTO s FROM cultuur.service sv WHERE sv.code = $2;
@@ -339,9 +345,17 @@ BEGIN
                   HINT = 'Extend the framework agreement first (cultuur.framework_extension).';
     END IF;
     IF s.initial_term IS NOT NULL THEN
+        fw_signed := cultuur.framework_end_on($2, coalesce($5, $3));
+        IF fw_signed < $3 THEN
+            RAISE EXCEPTION 'contract for library % and service "%" signed on % cannot start on %, after the framework agreement in force then ends (%)',
+                    $1, $2, $5, $3, fw_signed
+                USING ERRCODE = 'CC009',
+                      DETAIL = 'F 10.1: the initial term ends no later than the framework agreement in force on the signing date.',
+                      HINT = 'Sign it after the framework agreement was extended.';
+        END IF;
         max_end := ($3 + s.initial_term - interval '1 day')::date;
-        IF fw_end IS NOT NULL AND fw_end < max_end THEN
-            max_end := fw_end;
+        IF fw_signed IS NOT NULL AND fw_signed < max_end THEN
+            max_end := fw_signed;
         END IF;
         IF $4 IS NULL THEN
             RETURN max_end;
@@ -352,7 +366,7 @@ BEGIN
                 USING ERRCODE = CASE WHEN $4 > ($3 + s.initial_term - interval '1 day')::date
                                      THEN 'CC005' ELSE 'CC009' END,
                       DETAIL = format('The initial term is at most %s from the start%s.', s.initial_term,
-                                      CASE WHEN fw_end IS NOT NULL THEN format(' and ends no later than the framework agreement (%s)', fw_end) ELSE '' END),
+                                      CASE WHEN fw_signed IS NOT NULL THEN format(' and ends no later than the framework agreement in force when it was signed (%s)', fw_signed) ELSE '' END),
                       HINT = format('End the initial term on or before %s, or leave initial_end empty.', max_end);
         END IF;
     ELSIF $4 IS NULL THEN
@@ -373,7 +387,7 @@ BEGIN
     RETURN $4;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.contract_initial_end(integer, text, date, date) IS 'The initial end of a contract starting on starts_on: checked against its service''s initial term and framework agreement (CC005, CC009), filled in when the service fixes the term and none is given.';
+COMMENT ON FUNCTION cultuur.contract_initial_end(integer, text, date, date, date) IS 'The initial end of a contract starting on starts_on and signed on signed_on: checked against its service''s initial term and the framework agreement in force on the signing date (CC005, CC009), filled in when the service fixes the term and none is given.';
 
 -- Library, service, start and initial term of a contract are fixed once
 -- renewals or a termination were recorded on them (doc/rules.md §7).

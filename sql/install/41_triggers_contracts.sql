@@ -20,7 +20,7 @@ BEGIN
             PERFORM cultuur.refuse_contract_change(OLD.id);
         END IF;
     END IF;
-    NEW.initial_end := cultuur.contract_initial_end(NEW.library_id, NEW.service, NEW.starts_on, NEW.initial_end);
+    NEW.initial_end := cultuur.contract_initial_end(NEW.library_id, NEW.service, NEW.starts_on, NEW.initial_end, NEW.signed_on);
     -- active: from the start to the recorded end (open while renewing tacitly)
     NEW.active := daterange(NEW.starts_on,
                             cultuur.recorded_end(NEW.id,
