@@ -19,10 +19,15 @@
 #           df -h /tmp);
 #   lock    (lock.sh) in a new database cultuur_bench_lock: the contract
 #           lock every rule trigger takes, with pgbench under REPEATABLE
-#           READ, against the row update it replaced and a plain row lock.
+#           READ, against the row update it replaced and a plain row lock;
+#   invoicing (invoicing.sql) in new databases cultuur_bench_invoicing_N:
+#           a May run and a quarter run of run_invoicing for 300 and for
+#           3,000 libraries (e-books, lot 2A, lot 1B), against one
+#           invoice_preview per due invoice (the 0.1 run) at 300, and the
+#           ratio of the two sizes.
 # Each part checks that the two ways agree and prints a Markdown table.
 # Knobs:
-#   BENCH_ONLY          engine, fees, usage or lock: run that part only (default all)
+#   BENCH_ONLY          engine, fees, usage, lock or invoicing: run that part only (default all)
 #   BENCH_ROWS          engine: rows (1000000)
 #   BENCH_REPS          engine: timed runs of every case (7)
 #   BENCH_LIBRARIES     fees and usage: libraries (300)
@@ -35,14 +40,17 @@
 #   BENCH_WORK_MEM      usage: work_mem of the session (64MB)
 #   BENCH_DIR           usage: where the server writes the CSV files (/tmp;
 #                       a temporary directory in it, removed at the end)
+#   BENCH_INVOICING_LIBS  invoicing: the two sizes ("300 3000")
+#   BENCH_INVOICING_REPS  invoicing: timed runs rolled back before the kept one (3)
+#   BENCH_INVOICING_PREVIEW_MAX  invoicing: largest size timed the 0.1 way too (300)
 #   BENCH_KEEP          1: keep the databases cultuur_bench_fees and
 #                       cultuur_bench_usage (default: dropped at the end)
 set -eu
 cd "$(dirname "$0")"
 only=${BENCH_ONLY:-all}
 case "$only" in
-    all|engine|fees|usage|lock) ;;
-    *) echo "BENCH_ONLY must be engine, fees, usage or lock, not '$only'" >&2; exit 2 ;;
+    all|engine|fees|usage|lock|invoicing) ;;
+    *) echo "BENCH_ONLY must be engine, fees, usage, lock or invoicing, not '$only'" >&2; exit 2 ;;
 esac
 load() { if [ -r /proc/loadavg ]; then cut -d' ' -f1-3 /proc/loadavg; else echo unknown; fi; }
 part() { [ "$only" = all ] || [ "$only" = "$1" ]; }
@@ -101,5 +109,46 @@ if part lock; then
     t=$(date +%s)
     sh lock.sh
     echo "load average after the lock benchmark: $(load); it took $(( $(date +%s) - t )) s"
+fi
+if part invoicing; then
+    t=$(date +%s)
+    set -- ${BENCH_INVOICING_LIBS:-300 3000}
+    small=$1
+    results=$(mktemp)
+    for libs in "$@"; do
+        db=cultuur_bench_invoicing_$libs
+        fresh_db "$db"
+        psql -X -q -v ON_ERROR_STOP=1 -d "$db" \
+            -v libs="$libs" \
+            -v reps="${BENCH_INVOICING_REPS:-3}" \
+            -v preview_max="${BENCH_INVOICING_PREVIEW_MAX:-300}" \
+            -f invoicing.sql | tee /dev/stderr | sed -n "s/^RESULT /$libs|/p" >>"$results"
+        done_db "$db"
+    done 2>&1
+    if grep -q DIFFERENT "$results"; then
+        echo "the preview and the run disagree" >&2
+        exit 1
+    fi
+    # libs|name|invoices|total|best ms|all ms -> one table, ratios to the smallest size
+    echo
+    echo "| run | libraries | invoices | best of runs (ms) | per invoice (ms) | vs the 0.1 way | vs $small libraries |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    awk -F'|' -v small="$small" '
+        { key = $1 "|" $2; ms[key] = $5; inv[key] = $3; order[++n] = key }
+        END {
+            for (i = 1; i <= n; i++) {
+                split(order[i], k, "|"); libs = k[1]; name = k[2]
+                if (name !~ /^run_invoicing/) continue
+                what = substr(name, 16)
+                prev = libs "|preview (0.1 way): " what
+                base = small "|" name
+                printf "| %s | %d | %d | %.0f | %.3f | %s | %s |\n", what, libs, inv[order[i]], ms[order[i]],
+                       ms[order[i]] / inv[order[i]],
+                       (prev in ms) ? sprintf("%.1fx faster (%.0f ms)", ms[prev] / ms[order[i]], ms[prev]) : "-",
+                       (libs == small) ? "1" : sprintf("%.1fx", ms[order[i]] / ms[base])
+            }
+        }' "$results"
+    rm -f "$results"
+    echo "load average after the invoicing benchmark: $(load); it took $(( $(date +%s) - t )) s"
 fi
 echo "all benchmarks: $(( $(date +%s) - start )) s"

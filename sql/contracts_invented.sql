@@ -124,12 +124,24 @@ VALUES (80, 14, 'film-4A', '2025-01-01', '2025-01-01', '2027-06-30');
 INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, initial_end)
 VALUES (80, 14, 'film-2A', '2022-11-01', '2022-11-01', '2024-10-31');
 \echo SQLSTATE :SQLSTATE
--- an e-book contract with an infinite initial end or start (23514)
+-- an e-book contract with an infinite initial end or start, or dated
+-- outside 1900-2200 (a year typed with two digits, a date BC): 22008, the
+-- date named.  Accepted, a contract dated BC put an invoice of every year
+-- since then into each invoicing run.
 INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, initial_end)
 VALUES (80, 14, 'ebooks', '2023-01-01', '2023-01-01', 'infinity');
 \echo SQLSTATE :SQLSTATE
 INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, initial_end)
 VALUES (80, 14, 'ebooks', '2023-01-01', '-infinity', '2025-12-31');
+\echo SQLSTATE :SQLSTATE
+INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, initial_end)
+VALUES (80, 14, 'ebooks', '0023-01-01', '0023-01-01', '0026-09-15');
+\echo SQLSTATE :SQLSTATE
+INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, initial_end)
+VALUES (80, 14, 'ebooks', '2022-12-01', '0100-01-01 BC', '2026-09-15');
+\echo SQLSTATE :SQLSTATE
+INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, initial_end)
+VALUES (80, 14, 'ebooks', '2023-01-01', '2023-01-01', '2201-09-15');
 \echo SQLSTATE :SQLSTATE
 -- a framework extension to 'infinity' (CC005: at most one year)
 INSERT INTO cultuur.framework_extension (service, agreed_on, ends_on) VALUES ('film-2A', '2024-06-01', 'infinity');

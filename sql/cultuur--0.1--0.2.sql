@@ -149,103 +149,6 @@ BEGIN
     RETURN inv;
 END;
 $$;
-CREATE OR REPLACE FUNCTION cultuur.run_invoicing(on_date date)
-    RETURNS SETOF cultuur.issued_invoice
-    LANGUAGE plpgsql
-    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
-    AS $$
-DECLARE
-    due       record;
-    one       cultuur.invoice_line[];
-    line      cultuur.invoice_line;
-    tot       numeric;
-    lines     cultuur.invoice_line[] := ARRAY[]::cultuur.invoice_line[];
-    contracts integer[] := ARRAY[]::integer[];
-    kinds     text[] := ARRAY[]::text[];
-    periods   daterange[] := ARRAY[]::daterange[];
-    totals    numeric[] := ARRAY[]::numeric[];
-    n         integer := 0;
-    y         integer;
-    last_seq  integer;
-BEGIN
-    -- the arguments first, before any work (a bad one is named in the error)
-    PERFORM cultuur.check_date('on_date', on_date);
-    PERFORM cultuur.refuse_invoice_date_ahead(on_date);
-    y := extract(year FROM on_date)::integer;
-    -- serialise invoicing runs: a concurrent run waits here and then sees
-    -- (READ COMMITTED) what the first issued; under REPEATABLE READ it fails
-    -- on the invoice counter instead of issuing anything twice
-    -- (a row of a table that no role can read or lock, unlike an advisory
-    -- lock, which any session could take and hold to block invoicing;
-    -- updated, not only locked, so that a guard of an invoiced fact whose
-    -- REPEATABLE READ snapshot predates this run fails instead of missing
-    -- its invoices: see invoicing_barrier)
-    PERFORM cultuur.engine_lock_take('invoicing', '');
-
-    -- 1. the lines of every due invoice, from one preview each; an invoice
-    --    whose factors are not known yet (population, index) is skipped
-    --    with a warning and waits for a later run
-    FOR due IN
-        SELECT x.* FROM cultuur.invoices_due(on_date) x
-         ORDER BY x.due, x.contract_id, lower(x.period)
-    LOOP
-        BEGIN
-            -- invoice_id holds the invoice's position in this run for now
-            SELECT array_agg(ROW(n + 1, p.line_no, p.description, p.month, p.quantity, p.unit_price,
-                                 p.tier_volume, p.fixed_fee, p.base_amount, p.base_index, p.new_index,
-                                 p.share, p.amount)::cultuur.invoice_line ORDER BY p.line_no),
-                   -- the amounts are cents already: their sum is the sum of the
-                   -- lines as stored
-                   coalesce(sum(p.amount), 0.00)
-              INTO one, tot
-              FROM cultuur.invoice_preview(due.contract_id, due.kind, due.period) p;
-        EXCEPTION WHEN no_data_found THEN
-            RAISE WARNING 'invoice for contract % (%) % not issued: %', due.contract_id, due.kind, due.period, SQLERRM
-                USING HINT = 'cultuur.invoicing_blocked(date) lists such invoices; enter the missing figures and run again.';
-            CONTINUE;
-        END;
-        n := n + 1;
-        contracts := contracts || due.contract_id;
-        kinds := kinds || due.kind;
-        periods := periods || due.period;
-        totals := totals || tot;
-        -- element by element: array_append extends the array in place,
-        -- where lines || one would copy it for every invoice
-        FOREACH line IN ARRAY coalesce(one, '{}') LOOP
-            lines := array_append(lines, line);
-        END LOOP;
-    END LOOP;
-    IF n = 0 THEN
-        RETURN;
-    END IF;
-
-    -- 2. n gapless numbers at once (one update of the counter row, not n)
-    last_seq := cultuur.take_invoice_numbers(on_date, n);
-
-    -- 3. headers and lines, each in one statement
-    RETURN QUERY
-    WITH hdr AS (
-        INSERT INTO cultuur.invoice (number, year, seq, library_id, contract_id, kind, period,
-                                     issued_on, due_on, total)
-        SELECT cultuur.invoice_number(y, last_seq - n + u.ord::integer), y, last_seq - n + u.ord::integer,
-               c.library_id, c.id, u.kind, u.period, on_date, on_date + 30, u.total
-          FROM unnest(contracts, kinds, periods, totals) WITH ORDINALITY
-                 AS u (contract_id, kind, period, total, ord)
-          JOIN cultuur.contract c ON c.id = u.contract_id
-         ORDER BY u.ord
-        RETURNING *
-    ), lns AS (
-        INSERT INTO cultuur.invoice_line (invoice_id, line_no, description, month, quantity, unit_price,
-                                          tier_volume, fixed_fee, base_amount, base_index, new_index,
-                                          share, amount)
-        SELECT h.id, l.line_no, l.description, l.month, l.quantity, l.unit_price, l.tier_volume,
-               l.fixed_fee, l.base_amount, l.base_index, l.new_index, l.share, l.amount
-          FROM unnest(lines) l
-          JOIN hdr h ON h.seq = last_seq - n + l.invoice_id
-    )
-    SELECT * FROM hdr ORDER BY seq;
-END;
-$$;
 DROP FUNCTION cultuur.next_invoice_seq(integer);
 
 -- No usage event dated after the day it is loaded (doc/rules.md §8; CC013).
@@ -382,6 +285,13 @@ DECLARE
     fw_signed date;
     max_end  date;
 BEGIN
+    -- a contract's dates lie in the years cultuur computes (1900-2200): a
+    -- date typed wrongly (the year 20, a date BC) would otherwise put an
+    -- invoice for every year since then in each invoicing run (NULL is
+    -- left to the columns' NOT NULL)
+    PERFORM cultuur.check_date('signed_on', $5, true);
+    PERFORM cultuur.check_date('starts_on', $3, true);
+    PERFORM cultuur.check_date('initial_end', $4, true);
     SELECT * INTO s FROM cultuur.service sv WHERE sv.code = $2;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'service "%" does not exist', $2
@@ -445,7 +355,7 @@ BEGIN
     RETURN $4;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.contract_initial_end(integer, text, date, date, date) IS 'The initial end of a contract starting on starts_on and signed on signed_on: checked against its service''s initial term and the framework agreement in force on the signing date (CC005, CC009), filled in when the service fixes the term and none is given.';
+COMMENT ON FUNCTION cultuur.contract_initial_end(integer, text, date, date, date) IS 'The initial end of a contract starting on starts_on and signed on signed_on (dates from 1900 to 2200, else 22008): checked against its service''s initial term and the framework agreement in force on the signing date (CC005, CC009), filled in when the service fixes the term and none is given.';
 REVOKE EXECUTE ON FUNCTION cultuur.contract_initial_end(integer, text, date, date, date) FROM PUBLIC;
 CREATE OR REPLACE FUNCTION cultuur.contract_check() RETURNS trigger
     LANGUAGE plpgsql
@@ -527,3 +437,599 @@ BEGIN
     END LOOP;
 END;
 $$;
+
+-- One bad contract fails only its own invoice, and a run costs time linear
+-- in the invoices it issues (doc/rules.md §9): fee_detail gives NULL with a
+-- note for an amount too large for an invoice (fits_amount) instead of
+-- failing for every contract; the lines of an invoice are one rule
+-- (invoice_lines) that takes the fee factors from ONE fee_detail per run
+-- (invoices_due_fees); issue_due_invoices skips an invoice that fails,
+-- with a warning and a row of run_invoicing_report; invoicing_blocked
+-- asks the same rule, with the owner's rights.
+CREATE FUNCTION cultuur.fits_amount(amount numeric) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN pg_catalog.abs(pg_catalog.round(amount, 2)) < 10000000000;
+COMMENT ON FUNCTION cultuur.fits_amount(numeric) IS 'true when amount, rounded to cents, fits cultuur.amount (numeric(12,2)): at most 9,999,999,999.99 either way. false for NaN; NULL for NULL.';
+
+CREATE TYPE cultuur.fee_factors AS (
+    basis          numeric,
+    unit_price     cultuur.price,
+    tier_volume    numeric,
+    fixed_fee      cultuur.amount,
+    yearly_amount  cultuur.amount,
+    base_index     numeric,
+    year_index     numeric,
+    indexed_amount cultuur.amount,
+    note           text
+);
+COMMENT ON TYPE cultuur.fee_factors IS 'The factors of a yearly fee per inhabitant that an invoice line shows (columns of fee_detail): basis, unit price, tier volume, fixed fee, yearly amount, January indexes, indexed amount, and the note that says why the amount is missing.';
+
+CREATE OR REPLACE FUNCTION cultuur.fee_detail(from_year integer, to_year integer)
+    RETURNS TABLE (
+        contract_id     integer,
+        library_id      integer,
+        service         text,
+        year            integer,
+        period          daterange,
+        active          daterange,
+        tariff_id       integer,
+        fixed_fee       cultuur.amount,
+        tiers           cultuur.tiers,
+        population_year integer,
+        inhabitants     integer,
+        basis_pct       numeric,
+        basis           numeric,
+        tier_volume     numeric,
+        unit_price      cultuur.price,
+        variable_part   cultuur.amount,
+        yearly_amount   cultuur.amount,
+        index_series    text,
+        base_index      numeric,
+        year_index      numeric,
+        indexed_amount  cultuur.amount,
+        prorata_rule    cultuur.prorata_rule,
+        share           numeric,
+        fee             cultuur.amount,
+        note            text)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    -- the planner's estimates (1000 years per contract) cross jit_above_cost
+    -- even for a handful of contracts, and JIT compilation then costs ~2 s
+    -- per call where the query itself takes milliseconds
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+-- the arguments first, before any work (a bad one is named in the error)
+SELECT cultuur.check_year('from_year', $1), cultuur.check_year('to_year', $2);
+WITH cy AS (
+    -- every calendar year in which a contract is in force
+    SELECT c.id, c.library_id, c.service, c.starts_on, c.basis_pct, c.prorata_rule,
+           c.index_from, c.active, y AS year,
+           daterange(make_date(y, 1, 1), make_date(y + 1, 1, 1)) AS period,
+           s.price_model, s.index_series
+      FROM cultuur.contract c
+      JOIN cultuur.service s ON s.code = c.service
+     CROSS JOIN LATERAL generate_series(
+             greatest($1, extract(year FROM lower(c.active))::integer),
+             least($2, coalesce(extract(year FROM upper(c.active) - 1)::integer, $2))) y
+),
+pop AS (
+    SELECT cy.id, cy.year, p.inhabitants
+      FROM cy
+      JOIN cultuur.population p ON p.library_id = cy.library_id AND p.year = cy.year - 1
+),
+volume AS (
+    -- consortium-wide tier volume: inhabitants of every library with a
+    -- contract for the service in force that year, each library once (two
+    -- successive contracts in one year do not count it twice); missing
+    -- counts how many of those libraries have no count entered
+    SELECT l.service, l.year, sum(l.inhabitants) AS inhabitants,
+           count(*) - count(l.inhabitants) AS missing
+      FROM (SELECT DISTINCT cy.service, cy.year, cy.library_id, pop.inhabitants
+              FROM cy LEFT JOIN pop ON pop.id = cy.id AND pop.year = cy.year) l
+     GROUP BY l.service, l.year
+),
+priced AS (
+    SELECT cy.*, t.id AS tariff_id, t.fixed_fee, t.tiers,
+           pop.inhabitants,
+           pop.inhabitants * cy.basis_pct * 0.01 AS basis,
+           -- per-user lots: the tier is chosen by each month's unique
+           -- users, not by inhabitants (no yearly amount here).  With a
+           -- library's count missing the volume is only a lower bound:
+           -- keep it when no higher tier can change the price
+           CASE WHEN cy.price_model <> 'per_inhabitant' THEN NULL
+                WHEN v.missing = 0 THEN v.inhabitants
+                WHEN NOT EXISTS (SELECT 1 FROM cultuur.tier_rows(t.tiers) r
+                                  WHERE r.bound >= v.inhabitants
+                                    AND r.price <> cultuur.tier_price(t.tiers, v.inhabitants))
+                    THEN v.inhabitants END AS tier_volume,
+           v.missing AS volume_missing,
+           cultuur.is_indexed(cy.index_from, cy.starts_on, cy.year) AS is_indexed
+      FROM cy
+      LEFT JOIN cultuur.tariff t
+             ON t.service = cy.service
+            AND t.valid @> greatest(make_date(cy.year, 1, 1), cy.starts_on)
+      LEFT JOIN pop ON pop.id = cy.id AND pop.year = cy.year
+      LEFT JOIN volume v ON v.service = cy.service AND v.year = cy.year
+),
+amounts AS MATERIALIZED (
+    -- materialized: the columns below are used several times each, and
+    -- the January indexes come from joins (a function per row costs more)
+    SELECT p.*,
+           cultuur.tier_price(p.tiers, p.tier_volume) AS unit_price,
+           cultuur.volume_charge(p.tiers, p.basis, p.tier_volume) AS variable_part,
+           CASE WHEN p.is_indexed THEN bi.value END AS base_index,
+           CASE WHEN p.is_indexed THEN yi.value END AS year_index
+      FROM priced p
+      LEFT JOIN cultuur.price_index bi
+             ON p.is_indexed AND bi.series = p.index_series AND bi.base = cultuur.index_base()
+            AND bi.month = make_date(extract(year FROM p.starts_on)::integer, 1, 1)
+      LEFT JOIN cultuur.price_index yi
+             ON p.is_indexed AND yi.series = p.index_series AND yi.base = cultuur.index_base()
+            AND yi.month = make_date(p.year, 1, 1)
+),
+raw AS (
+    -- the amounts before they are given the amount type: a tariff can give
+    -- an amount too large for an invoice (numeric(12,2)), and the cast
+    -- would then fail for every contract; such a contract's amounts are
+    -- NULL with a note instead (fits_amount)
+    SELECT a.*, a.fixed_fee + a.variable_part AS yearly_raw,
+           CASE WHEN NOT a.is_indexed THEN a.fixed_fee + a.variable_part
+                ELSE cultuur.indexed(a.fixed_fee + a.variable_part, a.base_index, a.year_index) END
+               AS indexed_raw
+      FROM amounts a
+),
+fits AS (
+    SELECT r.*, cultuur.fits_amount(r.variable_part) AS variable_fits,
+           cultuur.fits_amount(r.variable_part) AND cultuur.fits_amount(r.yearly_raw) AS yearly_fits,
+           cultuur.fits_amount(r.variable_part) AND cultuur.fits_amount(r.yearly_raw)
+               AND cultuur.fits_amount(r.indexed_raw) AS indexed_fits
+      FROM raw r
+)
+SELECT a.id, a.library_id, a.service, a.year, a.period, a.active, a.tariff_id,
+       a.fixed_fee::cultuur.amount, a.tiers, a.year - 1, a.inhabitants, a.basis_pct, a.basis,
+       a.tier_volume, a.unit_price::cultuur.price,
+       CASE WHEN a.variable_fits THEN a.variable_part::cultuur.amount END,
+       CASE WHEN a.yearly_fits THEN a.yearly_raw::cultuur.amount END,
+       CASE WHEN a.is_indexed THEN a.index_series END,
+       a.base_index, a.year_index,
+       CASE WHEN a.indexed_fits THEN a.indexed_raw::cultuur.amount END,
+       a.prorata_rule,
+       cultuur.prorata(a.active, a.period, a.prorata_rule),
+       CASE WHEN a.price_model = 'per_inhabitant' AND a.indexed_fits THEN
+           cultuur.prorate(a.indexed_raw, a.active, a.period, a.prorata_rule)::cultuur.amount END,
+       CASE WHEN a.price_model = 'per_user' THEN 'billed per unique user per month, from usage'
+            WHEN a.tariff_id IS NULL THEN format('no tariff of %s in force in %s', a.service, a.year)
+            WHEN a.inhabitants IS NULL THEN format('inhabitants on 1 January %s not entered', a.year - 1)
+            WHEN a.tier_volume IS NULL
+                THEN format('consortium tier volume unknown: inhabitants on 1 January %s not entered for %s other librar%s with a %s contract',
+                            a.year - 1, a.volume_missing, CASE WHEN a.volume_missing = 1 THEN 'y' ELSE 'ies' END, a.service)
+            WHEN a.is_indexed AND (a.base_index IS NULL OR a.year_index IS NULL)
+                THEN format('%s of January %s or January %s not loaded', a.index_series,
+                            extract(year FROM a.starts_on), a.year)
+            WHEN NOT a.indexed_fits
+                THEN format('the %s of %s is larger than an invoice amount can be (at most 9999999999.99): check tariff %s',
+                            CASE WHEN NOT a.variable_fits THEN 'variable part'
+                                 WHEN NOT a.yearly_fits THEN 'yearly amount'
+                                 ELSE 'indexed amount' END,
+                            round(CASE WHEN NOT a.variable_fits THEN a.variable_part
+                                       WHEN NOT a.yearly_fits THEN a.yearly_raw
+                                       ELSE a.indexed_raw END, 2),
+                            a.tariff_id)
+       END
+  FROM fits a
+ ORDER BY a.id, a.year
+$$;
+COMMENT ON FUNCTION cultuur.fee_detail(integer, integer) IS 'Per contract and calendar year from from_year to to_year, every factor of its fee: tariff, inhabitants of 1 January of the previous year, basis share, consortium tier volume and unit price, yearly amount, index factor, pro-rata share and the fee. fee is NULL (with a note) when a factor is missing, when an amount is too large for an invoice (the amounts concerned are NULL too), or when the service is billed per user.';
+
+CREATE FUNCTION cultuur.invoice_lines(contract_id integer, kind text, period daterange,
+        fee cultuur.fee_factors)
+    RETURNS TABLE (line_no integer, description text, month date, quantity numeric,
+                   unit_price cultuur.price, tier_volume numeric, fixed_fee cultuur.amount,
+                   base_amount cultuur.amount, base_index numeric, new_index numeric,
+                   share text, amount cultuur.amount)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    c     cultuur.contract;
+    s     cultuur.service;
+    y     integer := extract(year FROM lower($3))::integer;
+    m     date;
+    t     cultuur.tariff;
+    users integer;
+    vol   integer;
+    held  boolean;
+    bidx  numeric;
+    nidx  numeric;
+    base  numeric;
+    amt   numeric;
+    n     integer := 0;
+BEGIN
+    SELECT * INTO STRICT c FROM cultuur.contract WHERE id = $1;
+    SELECT * INTO STRICT s FROM cultuur.service WHERE code = c.service;
+    IF y NOT BETWEEN 1900 AND 2200 THEN
+        RAISE EXCEPTION 'contract %: the year % is not a year from 1900 to 2200', c.id, y
+            USING ERRCODE = 'datetime_field_overflow',
+                  HINT = 'The contract was entered with a wrong date: end it, and enter it again with the right one.';
+    END IF;
+    IF s.price_model = 'per_inhabitant' THEN
+        IF fee.indexed_amount IS NULL THEN
+            IF position('larger than an invoice amount' IN coalesce(fee.note, '')) > 0 THEN
+                RAISE EXCEPTION 'contract %: the fee of % cannot be invoiced: %', c.id, y, fee.note
+                    USING ERRCODE = 'numeric_value_out_of_range',
+                          HINT = 'Correct the tariff (a price or a fixed fee typed too large) and run again.';
+            END IF;
+            RAISE EXCEPTION 'contract %: the fee of % cannot be computed: %', c.id, y,
+                    coalesce(fee.note, 'the contract is not in force that year')
+                USING ERRCODE = 'no_data_found';
+        END IF;
+        line_no := 1;
+        description := CASE WHEN $2 = 'ebooks_year' THEN format('%s %s', s.name, y)
+                            ELSE format('%s %s Q%s (a quarter of the yearly fee)', s.name, y,
+                                        extract(quarter FROM lower($3))) END;
+        month := NULL;
+        quantity := fee.basis;
+        unit_price := fee.unit_price;
+        tier_volume := fee.tier_volume;
+        fixed_fee := fee.fixed_fee;
+        base_amount := fee.yearly_amount;
+        base_index := fee.base_index;
+        new_index := fee.year_index;
+        IF $2 = 'ebooks_year' THEN
+            share := format('%s/%s', round(cultuur.prorata(c.active, $3, c.prorata_rule) * 12), 12);
+            amount := cultuur.prorate(fee.indexed_amount, c.active, $3, c.prorata_rule);
+        ELSE
+            share := format('1/4 x %s', round(cultuur.prorata(c.active, $3, c.prorata_rule) * 3) || '/3');
+            amount := cultuur.prorate(fee.indexed_amount * 0.25, c.active, $3, c.prorata_rule);
+        END IF;
+        RETURN NEXT;
+        RETURN;
+    END IF;
+
+    -- per unique user: one line per month of the quarter in force
+    FOR m IN SELECT * FROM cultuur.months_in_force(c.active, $3) LOOP
+        SELECT * INTO t FROM cultuur.tariff tt WHERE tt.service = c.service AND tt.valid @> m;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'contract %: no tariff of % in force on %', c.id, c.service, m
+                USING ERRCODE = 'no_data_found';
+        END IF;
+        SELECT coalesce(sum(mu.unique_users), 0)::integer INTO users FROM cultuur.monthly_usage mu
+         WHERE mu.library_id = c.library_id AND mu.service = c.service AND mu.month = m;
+        SELECT coalesce(sum(cu.unique_users), 0)::integer INTO vol FROM cultuur.consortium_usage cu
+         WHERE cu.service = c.service AND cu.month = m;
+        held := EXISTS (SELECT 1 FROM cultuur.reach_hold h
+                         WHERE h.contract_id = c.id AND m BETWEEN h.starts_on AND h.ends_on);
+        bidx := NULL;
+        nidx := NULL;
+        base := cultuur.volume_charge(t.tiers, users, vol);
+        amt := base;
+        IF cultuur.is_indexed(c.index_from, c.starts_on, y) THEN
+            bidx := cultuur.index_value(s.index_series, make_date(extract(year FROM c.starts_on)::integer, 1, 1));
+            nidx := cultuur.index_value(s.index_series, make_date(y, 1, 1));
+            IF bidx IS NULL OR nidx IS NULL THEN
+                RAISE EXCEPTION 'contract %: % index of January % or January % not loaded', c.id,
+                        s.index_series, extract(year FROM c.starts_on), y
+                    USING ERRCODE = 'no_data_found';
+            END IF;
+            amt := cultuur.indexed(amt, bidx, nidx);
+        END IF;
+        IF NOT (cultuur.fits_amount(base) AND cultuur.fits_amount(amt)) THEN
+            RAISE EXCEPTION 'contract %: the amount of % (% unique users at %) is larger than an invoice amount can be (at most 9999999999.99)',
+                    c.id, to_char(m, 'YYYY-MM'), users, cultuur.tier_price(t.tiers, vol)
+                USING ERRCODE = 'numeric_value_out_of_range',
+                      HINT = format('Correct tariff %s.', t.id);
+        END IF;
+        n := n + 1;
+        line_no := n;
+        description := format('%s %s: unique users', s.name, to_char(m, 'YYYY-MM'))
+                       || CASE WHEN held THEN ' (on hold: not billed, F 8.6)' ELSE '' END;
+        month := m;
+        quantity := users::numeric;
+        unit_price := cultuur.tier_price(t.tiers, vol);
+        tier_volume := vol::numeric;
+        fixed_fee := NULL;
+        base_amount := base;
+        base_index := bidx;
+        new_index := nidx;
+        share := NULL;
+        amount := CASE WHEN held THEN 0.00 ELSE amt END;
+        RETURN NEXT;
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.fee_factors) IS 'Internal (no role may call it): the lines of the invoice for a contract and period, given the factors of its yearly fee (per inhabitant) from fee_detail. invoice_preview, run_invoicing and invoicing_blocked build on it.';
+
+CREATE OR REPLACE FUNCTION cultuur.invoice_preview(contract_id integer, kind text, period daterange)
+    RETURNS TABLE (line_no integer, description text, month date, quantity numeric,
+                   unit_price cultuur.price, tier_volume numeric, fixed_fee cultuur.amount,
+                   base_amount cultuur.amount, base_index numeric, new_index numeric,
+                   share text, amount cultuur.amount)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    y   integer;
+    fee cultuur.fee_factors;
+BEGIN
+    -- the arguments first, before any work (a bad one is named in the error)
+    PERFORM cultuur.check_date('lower(period)', lower($3));
+    PERFORM cultuur.check_date('upper(period)', upper($3));
+    y := extract(year FROM lower($3))::integer;
+    IF NOT EXISTS (SELECT 1 FROM cultuur.contract c WHERE c.id = $1) THEN
+        RAISE EXCEPTION 'contract % does not exist', coalesce($1::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF $2 IS NULL OR $2 NOT IN ('ebooks_year', 'film_quarter') THEN
+        RAISE EXCEPTION 'kind must be ebooks_year or film_quarter, not %', coalesce($2, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF (SELECT s.price_model FROM cultuur.contract c JOIN cultuur.service s ON s.code = c.service
+         WHERE c.id = $1) = 'per_inhabitant' THEN
+        SELECT f.basis, f.unit_price, f.tier_volume, f.fixed_fee, f.yearly_amount,
+               f.base_index, f.year_index, f.indexed_amount, f.note
+          INTO fee
+          FROM cultuur.fee_detail(y, y) f WHERE f.contract_id = $1;
+    END IF;
+    RETURN QUERY SELECT * FROM cultuur.invoice_lines($1, $2, $3, fee);
+END;
+$$;
+COMMENT ON FUNCTION cultuur.invoice_preview(integer, text, daterange) IS 'The lines an invoice for a contract and period would have, with every factor: per inhabitant, the yearly fee (or a quarter of it) pro rata; per user, each month''s unique users at that month''s consortium tier price (0 while on hold).';
+
+CREATE FUNCTION cultuur.invoices_due_fees(on_date date)
+    RETURNS TABLE (contract_id integer, kind text, period daterange, due date,
+                   fee cultuur.fee_factors)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+WITH d AS MATERIALIZED (
+    SELECT x.contract_id, x.kind, x.period, x.due,
+           s.price_model = 'per_inhabitant' AS per_inhabitant,
+           extract(year FROM lower(x.period))::integer AS year
+      FROM cultuur.invoices_due($1) x
+      JOIN cultuur.contract c ON c.id = x.contract_id
+      JOIN cultuur.service s ON s.code = c.service
+), years AS MATERIALIZED (
+    -- the years fee_detail computes (a contract entered before 0.2 may
+    -- have been dated outside them: its invoices fail alone, see
+    -- invoice_lines)
+    SELECT greatest(min(d.year), 1900) AS lo, least(max(d.year), 2200) AS hi
+      FROM d WHERE d.per_inhabitant
+), fees AS (
+    -- no fee_detail at all when no invoice per inhabitant is due
+    SELECT f.contract_id, f.year,
+           ROW(f.basis, f.unit_price, f.tier_volume, f.fixed_fee, f.yearly_amount,
+               f.base_index, f.year_index, f.indexed_amount, f.note)::cultuur.fee_factors AS fee
+      FROM years CROSS JOIN LATERAL cultuur.fee_detail(years.lo, years.hi) f
+     WHERE years.lo <= years.hi
+)
+SELECT d.contract_id, d.kind, d.period, d.due, fees.fee
+  FROM d
+  LEFT JOIN fees ON d.per_inhabitant AND fees.contract_id = d.contract_id AND fees.year = d.year
+ ORDER BY d.due, d.contract_id, lower(d.period)
+$$;
+COMMENT ON FUNCTION cultuur.invoices_due_fees(date) IS 'Internal (no role may call it): invoices_due(on_date) in the order a run issues them, each with the factors of its yearly fee when billed per inhabitant, from one fee_detail over the years concerned.';
+
+-- What stops a whole invoicing run rather than the one invoice it hit:
+-- a serialization failure or deadlock (40), lack of resources (53, 54), a
+-- lock not available (55P03), a cancelled statement or a shutdown (57), a
+-- system error (58, XX).  Everything else is the invoice's own (its
+-- contract's data): that invoice is skipped and reported.
+CREATE FUNCTION cultuur.stops_the_run(sqlstate text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN pg_catalog.left(sqlstate, 2) = ANY (ARRAY['40', '53', '54', '57', '58', 'XX'])
+           OR sqlstate = '55P03';
+COMMENT ON FUNCTION cultuur.stops_the_run(text) IS 'Whether an error with this SQLSTATE stops an invoicing run (classes 40, 53, 54, 57, 58, XX and 55P03: not the fault of one invoice) rather than skipping the invoice it hit.';
+
+-- The start of an invoicing run: the date checked, then the run
+-- serialised.  A concurrent run waits here and then sees (READ COMMITTED)
+-- what the first issued; under REPEATABLE READ it fails on the invoice
+-- counter instead of issuing anything twice.  The lock is a row of a
+-- table that no role can read or lock, unlike an advisory lock, which any
+-- session could take and hold to block invoicing; updated, not only
+-- locked, so that a guard of an invoiced fact whose REPEATABLE READ
+-- snapshot predates this run fails instead of missing its invoices (see
+-- invoicing_barrier).
+CREATE FUNCTION cultuur.start_invoicing_run(on_date date) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    -- the arguments first, before any work (a bad one is named in the error)
+    PERFORM cultuur.check_date('on_date', on_date);
+    PERFORM cultuur.refuse_invoice_date_ahead(on_date);
+    PERFORM cultuur.engine_lock_take('invoicing', '');
+END;
+$$;
+COMMENT ON FUNCTION cultuur.start_invoicing_run(date) IS 'Internal (no role may call it): checks an invoicing run''s date (22008, CC014) and takes the invoicing lock; run_invoicing and run_invoicing_report call it first.';
+
+CREATE FUNCTION cultuur.issue_due_invoices(on_date date)
+    RETURNS TABLE (contract_id integer, kind text, period daterange, due date,
+                   invoice cultuur.issued_invoice, error_code text, reason text)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    d         record;
+    one       cultuur.invoice_line[];
+    line      cultuur.invoice_line;
+    tot       numeric;
+    lines     cultuur.invoice_line[] := ARRAY[]::cultuur.invoice_line[];
+    contracts integer[] := ARRAY[]::integer[];
+    kinds     text[] := ARRAY[]::text[];
+    periods   daterange[] := ARRAY[]::daterange[];
+    totals    numeric[] := ARRAY[]::numeric[];
+    n         integer := 0;
+    y         integer;
+    last_seq  integer;
+    code      text;
+    msg       text;
+BEGIN
+    y := extract(year FROM on_date)::integer;
+    -- 1. the lines of every due invoice.  An invoice that cannot be issued
+    --    fails alone: its factors not known yet (population, index: it
+    --    waits for a later run), an amount too large, any error of its own
+    --    contract's data.  It is reported (a warning now, a row of the
+    --    result) and the others are issued.  What is not the invoice's own
+    --    fault still stops the run (stops_the_run).
+    FOR d IN SELECT * FROM cultuur.invoices_due_fees(on_date) LOOP
+        BEGIN
+            -- invoice_id holds the invoice's position in this run for now
+            SELECT array_agg(ROW(n + 1, p.line_no, p.description, p.month, p.quantity, p.unit_price,
+                                 p.tier_volume, p.fixed_fee, p.base_amount, p.base_index, p.new_index,
+                                 p.share, p.amount)::cultuur.invoice_line ORDER BY p.line_no),
+                   -- the amounts are cents already: their sum is the sum of the
+                   -- lines as stored
+                   coalesce(sum(p.amount), 0.00)
+              INTO one, tot
+              FROM cultuur.invoice_lines(d.contract_id, d.kind, d.period, d.fee) p;
+            IF NOT cultuur.fits_amount(tot) THEN
+                RAISE EXCEPTION 'contract %: the total % is larger than an invoice amount can be (at most 9999999999.99)',
+                        d.contract_id, tot
+                    USING ERRCODE = 'numeric_value_out_of_range';
+            END IF;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+            IF cultuur.stops_the_run(code) THEN
+                RAISE;
+            END IF;
+            RAISE WARNING 'invoice for contract % (%) % not issued: %', d.contract_id, d.kind, d.period, msg
+                USING HINT = CASE WHEN code = 'P0002'
+                                  THEN 'cultuur.invoicing_blocked(date) lists such invoices; enter the missing figures and run again.'
+                                  ELSE format('cultuur.invoicing_blocked(date) lists such invoices; correct the contract''s data and run again (SQLSTATE %s).', code) END;
+            contract_id := d.contract_id;
+            kind := d.kind;
+            period := d.period;
+            due := d.due;
+            invoice := NULL;
+            error_code := code;
+            reason := msg;
+            RETURN NEXT;
+            CONTINUE;
+        END;
+        n := n + 1;
+        contracts := contracts || d.contract_id;
+        kinds := kinds || d.kind;
+        periods := periods || d.period;
+        totals := totals || tot;
+        -- element by element: array_append extends the array in place,
+        -- where lines || one would copy it for every invoice
+        FOREACH line IN ARRAY coalesce(one, '{}') LOOP
+            lines := array_append(lines, line);
+        END LOOP;
+    END LOOP;
+    IF n = 0 THEN
+        RETURN;
+    END IF;
+
+    -- 2. n gapless numbers at once (one update of the counter row, not n)
+    last_seq := cultuur.take_invoice_numbers(on_date, n);
+
+    -- 3. headers and lines, each in one statement
+    RETURN QUERY
+    WITH hdr AS (
+        INSERT INTO cultuur.invoice (number, year, seq, library_id, contract_id, kind, period,
+                                     issued_on, due_on, total)
+        SELECT cultuur.invoice_number(y, last_seq - n + u.ord::integer), y, last_seq - n + u.ord::integer,
+               c.library_id, c.id, u.kind, u.period, on_date, on_date + 30, u.total
+          FROM unnest(contracts, kinds, periods, totals) WITH ORDINALITY
+                 AS u (contract_id, kind, period, total, ord)
+          JOIN cultuur.contract c ON c.id = u.contract_id
+         ORDER BY u.ord
+        RETURNING *
+    ), lns AS (
+        INSERT INTO cultuur.invoice_line (invoice_id, line_no, description, month, quantity, unit_price,
+                                          tier_volume, fixed_fee, base_amount, base_index, new_index,
+                                          share, amount)
+        SELECT h.id, l.line_no, l.description, l.month, l.quantity, l.unit_price, l.tier_volume,
+               l.fixed_fee, l.base_amount, l.base_index, l.new_index, l.share, l.amount
+          FROM unnest(lines) l
+          JOIN hdr h ON h.seq = last_seq - n + l.invoice_id
+    )
+    SELECT h.contract_id, h.kind, h.period, NULL::date,
+           ROW(h.*)::cultuur.issued_invoice, NULL::text, NULL::text
+      FROM hdr h ORDER BY h.seq;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.issue_due_invoices(date) IS 'Internal (no role may call it; run_invoicing and run_invoicing_report take the invoicing lock and call it): issues the invoices due by on_date, one row per due invoice, with the invoice issued or, for one that cannot be issued, its SQLSTATE and reason.';
+
+CREATE OR REPLACE FUNCTION cultuur.run_invoicing(on_date date)
+    RETURNS SETOF cultuur.issued_invoice
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    PERFORM cultuur.start_invoicing_run(on_date);
+    RETURN QUERY SELECT (r.invoice).* FROM cultuur.issue_due_invoices(on_date) r
+                  WHERE (r.invoice).id IS NOT NULL;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.run_invoicing(date) IS 'Issues, dated on_date, every invoice that is due by then and not yet issued, with its lines, and returns them. Running it again creates nothing new; concurrent runs are serialised and issue each invoice once. An invoice that cannot be issued (figures missing, an amount too large) is skipped with a warning and the others are issued (see run_invoicing_report and invoicing_blocked).';
+
+CREATE FUNCTION cultuur.run_invoicing_report(on_date date)
+    RETURNS TABLE (contract_id integer, kind text, period daterange, status text,
+                   invoice_id integer, number text, total cultuur.amount,
+                   error_code text, reason text)
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    PERFORM cultuur.start_invoicing_run(on_date);
+    RETURN QUERY
+    SELECT r.contract_id, r.kind, r.period,
+           CASE WHEN (r.invoice).id IS NULL THEN 'not issued' ELSE 'issued' END,
+           (r.invoice).id, (r.invoice).number, (r.invoice).total::cultuur.amount,
+           r.error_code, r.reason
+      FROM cultuur.issue_due_invoices(on_date) r
+     ORDER BY (r.invoice).id IS NULL, (r.invoice).seq, r.contract_id, lower(r.period);
+END;
+$$;
+COMMENT ON FUNCTION cultuur.run_invoicing_report(date) IS 'run_invoicing, reporting every due invoice: issued (with its id, number and total) or not issued (with the SQLSTATE and the reason: figures missing, an amount too large). The issued ones first, in number order.';
+
+CREATE OR REPLACE FUNCTION cultuur.invoicing_blocked(on_date date)
+    RETURNS TABLE (contract_id integer, kind text, period daterange, due date, reason text)
+    LANGUAGE plpgsql STABLE
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    d    record;
+    tot  numeric;
+    code text;
+    msg  text;
+BEGIN
+    -- the arguments first, before any work (a bad one is named in the error)
+    PERFORM cultuur.check_date('on_date', on_date);
+    -- the invoices the run would skip, for the same reasons (issue_due_invoices)
+    FOR d IN SELECT * FROM cultuur.invoices_due_fees(on_date) LOOP
+        BEGIN
+            SELECT coalesce(sum(p.amount), 0.00) INTO tot
+              FROM cultuur.invoice_lines(d.contract_id, d.kind, d.period, d.fee) p;
+            IF NOT cultuur.fits_amount(tot) THEN
+                RAISE EXCEPTION 'contract %: the total % is larger than an invoice amount can be (at most 9999999999.99)',
+                        d.contract_id, tot
+                    USING ERRCODE = 'numeric_value_out_of_range';
+            END IF;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+            IF cultuur.stops_the_run(code) THEN
+                RAISE;
+            END IF;
+            contract_id := d.contract_id;
+            kind := d.kind;
+            period := d.period;
+            due := d.due;
+            reason := msg || CASE WHEN code = 'P0002' THEN '' ELSE format(' (SQLSTATE %s)', code) END;
+            RETURN NEXT;
+        END;
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.invoicing_blocked(date) IS 'Invoices due by a date that a run on that date would not issue, and why: a population count or index not entered, or (with its SQLSTATE) an amount too large for an invoice.';
+
+REVOKE ALL ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.fee_factors),
+                       cultuur.invoices_due_fees(date),
+                       cultuur.issue_due_invoices(date),
+                       cultuur.start_invoicing_run(date),
+                       cultuur.run_invoicing_report(date),
+                       cultuur.invoicing_blocked(date)
+  FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION cultuur.invoicing_blocked(date) TO cultuur_reporting;
+GRANT EXECUTE ON FUNCTION cultuur.run_invoicing_report(date) TO cultuur_finance;

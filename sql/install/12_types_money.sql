@@ -49,6 +49,16 @@ COMMENT ON DOMAIN cultuur.amount IS 'An amount in euros and cents, as invoices c
 CREATE DOMAIN cultuur.price AS numeric(18,6);
 COMMENT ON DOMAIN cultuur.price IS 'A unit price in euros with up to 6 decimals, as tier schedules carry it: numeric(18,6).';
 
+-- Whether an amount, rounded to cents, fits an invoice amount
+-- (numeric(12,2): below 10,000,000,000.00).  The fees and the invoicing
+-- run ask it before a cast that would otherwise fail with a bare
+-- "numeric field overflow", so that the contract whose tariff gives too
+-- large an amount is named and the others are still computed.
+CREATE FUNCTION cultuur.fits_amount(amount numeric) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN pg_catalog.abs(pg_catalog.round(amount, 2)) < 10000000000;
+COMMENT ON FUNCTION cultuur.fits_amount(numeric) IS 'true when amount, rounded to cents, fits cultuur.amount (numeric(12,2)): at most 9,999,999,999.99 either way. false for NaN; NULL for NULL.';
+
 -- Indexation (doc/rules.md §5; E 8.8, F 8.5): fees are indexed with the
 -- January values of an index series on base 2013, from the contract's
 -- index_from year on and never in its first year.  Both rules live here;

@@ -30,3 +30,19 @@ CREATE TYPE cultuur.issued_invoice AS (
     reason      text
 );
 COMMENT ON TYPE cultuur.issued_invoice IS 'An issued invoice or credit note as run_invoicing and credit_note return it: the columns of cultuur.invoice.';
+
+-- The factors of a contract's yearly fee that its invoice lines print: a
+-- row of fee_detail, narrowed.  The invoicing run computes fee_detail once
+-- for every contract and hands each invoice its own row (invoice_lines).
+CREATE TYPE cultuur.fee_factors AS (
+    basis          numeric,
+    unit_price     cultuur.price,
+    tier_volume    numeric,
+    fixed_fee      cultuur.amount,
+    yearly_amount  cultuur.amount,
+    base_index     numeric,
+    year_index     numeric,
+    indexed_amount cultuur.amount,
+    note           text
+);
+COMMENT ON TYPE cultuur.fee_factors IS 'The factors of a yearly fee per inhabitant that an invoice line shows (columns of fee_detail): basis, unit price, tier volume, fixed fee, yearly amount, January indexes, indexed amount, and the note that says why the amount is missing.';

@@ -324,6 +324,13 @@ DECLARE
     fw_signed date;
     max_end  date;
 BEGIN
+    -- a contract's dates lie in the years cultuur computes (1900-2200): a
+    -- date typed wrongly (the year 20, a date BC) would otherwise put an
+    -- invoice for every year since then in each invoicing run (NULL is
+    -- left to the columns' NOT NULL)
+    PERFORM cultuur.check_date('signed_on', $5, true);
+    PERFORM cultuur.check_date('starts_on', $3, true);
+    PERFORM cultuur.check_date('initial_end', $4, true);
     SELECT * INTO s FROM cultuur.service sv WHERE sv.code = $2;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'service "%" does not exist', $2
@@ -387,7 +394,7 @@ BEGIN
     RETURN $4;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.contract_initial_end(integer, text, date, date, date) IS 'The initial end of a contract starting on starts_on and signed on signed_on: checked against its service''s initial term and the framework agreement in force on the signing date (CC005, CC009), filled in when the service fixes the term and none is given.';
+COMMENT ON FUNCTION cultuur.contract_initial_end(integer, text, date, date, date) IS 'The initial end of a contract starting on starts_on and signed on signed_on (dates from 1900 to 2200, else 22008): checked against its service''s initial term and the framework agreement in force on the signing date (CC005, CC009), filled in when the service fixes the term and none is given.';
 
 -- Library, service, start and initial term of a contract are fixed once
 -- renewals or a termination were recorded on them (doc/rules.md §7).

@@ -104,21 +104,37 @@ amounts AS MATERIALIZED (
       LEFT JOIN cultuur.price_index yi
              ON p.is_indexed AND yi.series = p.index_series AND yi.base = cultuur.index_base()
             AND yi.month = make_date(p.year, 1, 1)
+),
+raw AS (
+    -- the amounts before they are given the amount type: a tariff can give
+    -- an amount too large for an invoice (numeric(12,2)), and the cast
+    -- would then fail for every contract; such a contract's amounts are
+    -- NULL with a note instead (fits_amount)
+    SELECT a.*, a.fixed_fee + a.variable_part AS yearly_raw,
+           CASE WHEN NOT a.is_indexed THEN a.fixed_fee + a.variable_part
+                ELSE cultuur.indexed(a.fixed_fee + a.variable_part, a.base_index, a.year_index) END
+               AS indexed_raw
+      FROM amounts a
+),
+fits AS (
+    SELECT r.*, cultuur.fits_amount(r.variable_part) AS variable_fits,
+           cultuur.fits_amount(r.variable_part) AND cultuur.fits_amount(r.yearly_raw) AS yearly_fits,
+           cultuur.fits_amount(r.variable_part) AND cultuur.fits_amount(r.yearly_raw)
+               AND cultuur.fits_amount(r.indexed_raw) AS indexed_fits
+      FROM raw r
 )
 SELECT a.id, a.library_id, a.service, a.year, a.period, a.active, a.tariff_id,
        a.fixed_fee::cultuur.amount, a.tiers, a.year - 1, a.inhabitants, a.basis_pct, a.basis,
-       a.tier_volume, a.unit_price::cultuur.price, a.variable_part::cultuur.amount,
-       (a.fixed_fee + a.variable_part)::cultuur.amount,
+       a.tier_volume, a.unit_price::cultuur.price,
+       CASE WHEN a.variable_fits THEN a.variable_part::cultuur.amount END,
+       CASE WHEN a.yearly_fits THEN a.yearly_raw::cultuur.amount END,
        CASE WHEN a.is_indexed THEN a.index_series END,
        a.base_index, a.year_index,
-       (CASE WHEN NOT a.is_indexed THEN a.fixed_fee + a.variable_part
-             ELSE cultuur.indexed(a.fixed_fee + a.variable_part, a.base_index, a.year_index) END)::cultuur.amount,
+       CASE WHEN a.indexed_fits THEN a.indexed_raw::cultuur.amount END,
        a.prorata_rule,
        cultuur.prorata(a.active, a.period, a.prorata_rule),
-       (CASE WHEN a.price_model = 'per_inhabitant' THEN
-           cultuur.prorate(CASE WHEN NOT a.is_indexed THEN a.fixed_fee + a.variable_part
-                                ELSE cultuur.indexed(a.fixed_fee + a.variable_part, a.base_index, a.year_index) END,
-                           a.active, a.period, a.prorata_rule) END)::cultuur.amount,
+       CASE WHEN a.price_model = 'per_inhabitant' AND a.indexed_fits THEN
+           cultuur.prorate(a.indexed_raw, a.active, a.period, a.prorata_rule)::cultuur.amount END,
        CASE WHEN a.price_model = 'per_user' THEN 'billed per unique user per month, from usage'
             WHEN a.tariff_id IS NULL THEN format('no tariff of %s in force in %s', a.service, a.year)
             WHEN a.inhabitants IS NULL THEN format('inhabitants on 1 January %s not entered', a.year - 1)
@@ -128,11 +144,20 @@ SELECT a.id, a.library_id, a.service, a.year, a.period, a.active, a.tariff_id,
             WHEN a.is_indexed AND (a.base_index IS NULL OR a.year_index IS NULL)
                 THEN format('%s of January %s or January %s not loaded', a.index_series,
                             extract(year FROM a.starts_on), a.year)
+            WHEN NOT a.indexed_fits
+                THEN format('the %s of %s is larger than an invoice amount can be (at most 9999999999.99): check tariff %s',
+                            CASE WHEN NOT a.variable_fits THEN 'variable part'
+                                 WHEN NOT a.yearly_fits THEN 'yearly amount'
+                                 ELSE 'indexed amount' END,
+                            round(CASE WHEN NOT a.variable_fits THEN a.variable_part
+                                       WHEN NOT a.yearly_fits THEN a.yearly_raw
+                                       ELSE a.indexed_raw END, 2),
+                            a.tariff_id)
        END
-  FROM amounts a
+  FROM fits a
  ORDER BY a.id, a.year
 $$;
-COMMENT ON FUNCTION cultuur.fee_detail(integer, integer) IS 'Per contract and calendar year from from_year to to_year, every factor of its fee: tariff, inhabitants of 1 January of the previous year, basis share, consortium tier volume and unit price, yearly amount, index factor, pro-rata share and the fee. fee is NULL (with a note) when a factor is missing or the service is billed per user.';
+COMMENT ON FUNCTION cultuur.fee_detail(integer, integer) IS 'Per contract and calendar year from from_year to to_year, every factor of its fee: tariff, inhabitants of 1 January of the previous year, basis share, consortium tier volume and unit price, yearly amount, index factor, pro-rata share and the fee. fee is NULL (with a note) when a factor is missing, when an amount is too large for an invoice (the amounts concerned are NULL too), or when the service is billed per user.';
 
 CREATE FUNCTION cultuur.contract_fee(contract_id integer, year integer) RETURNS cultuur.amount
     LANGUAGE sql STABLE PARALLEL SAFE

@@ -50,21 +50,27 @@ CREATE FUNCTION cultuur.invoices_due(on_date date)
     $$;
 COMMENT ON FUNCTION cultuur.invoices_due(date) IS 'The invoices due on or before on_date (invoice_schedule) that are not issued yet: what an invoicing run on that date issues.';
 
--- the lines of an invoice, computed (not stored): used by run_invoicing and
--- by anyone who wants to preview an invoice
-CREATE FUNCTION cultuur.invoice_preview(contract_id integer, kind text, period daterange)
+-- The lines of an invoice, computed from the contract, the usage and, per
+-- inhabitant, the factors of the yearly fee (a row of fee_detail, which
+-- the caller computes: once per contract for a whole run, see
+-- invoices_due_fees).  One rule, used by invoice_preview, run_invoicing and
+-- invoicing_blocked; internal (no EXECUTE for any role): the callers check
+-- the arguments.  An invoice whose factors are missing raises no_data_found
+-- (it waits for a later run); one whose amount is too large for an invoice
+-- raises 22003 naming the contract.
+CREATE FUNCTION cultuur.invoice_lines(contract_id integer, kind text, period daterange,
+        fee cultuur.fee_factors)
     RETURNS TABLE (line_no integer, description text, month date, quantity numeric,
                    unit_price cultuur.price, tier_volume numeric, fixed_fee cultuur.amount,
                    base_amount cultuur.amount, base_index numeric, new_index numeric,
                    share text, amount cultuur.amount)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     c     cultuur.contract;
     s     cultuur.service;
-    y     integer;
-    d     record;
+    y     integer := extract(year FROM lower($3))::integer;
     m     date;
     t     cultuur.tariff;
     users integer;
@@ -72,27 +78,26 @@ DECLARE
     held  boolean;
     bidx  numeric;
     nidx  numeric;
+    base  numeric;
     amt   numeric;
     n     integer := 0;
 BEGIN
-    -- the arguments first, before any work (a bad one is named in the error)
-    PERFORM cultuur.check_date('lower(period)', lower($3));
-    PERFORM cultuur.check_date('upper(period)', upper($3));
-    y := extract(year FROM lower($3))::integer;
-    SELECT * INTO c FROM cultuur.contract WHERE id = $1;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'contract % does not exist', coalesce($1::text, 'NULL')
-            USING ERRCODE = 'invalid_parameter_value';
+    SELECT * INTO STRICT c FROM cultuur.contract WHERE id = $1;
+    SELECT * INTO STRICT s FROM cultuur.service WHERE code = c.service;
+    IF y NOT BETWEEN 1900 AND 2200 THEN
+        RAISE EXCEPTION 'contract %: the year % is not a year from 1900 to 2200', c.id, y
+            USING ERRCODE = 'datetime_field_overflow',
+                  HINT = 'The contract was entered with a wrong date: end it, and enter it again with the right one.';
     END IF;
-    IF $2 IS NULL OR $2 NOT IN ('ebooks_year', 'film_quarter') THEN
-        RAISE EXCEPTION 'kind must be ebooks_year or film_quarter, not %', coalesce($2, 'NULL')
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    SELECT * INTO s FROM cultuur.service WHERE code = c.service;
     IF s.price_model = 'per_inhabitant' THEN
-        SELECT * INTO d FROM cultuur.fee_detail(y, y) f WHERE f.contract_id = c.id;
-        IF d.indexed_amount IS NULL THEN
-            RAISE EXCEPTION 'contract %: the fee of % cannot be computed: %', c.id, y, d.note
+        IF fee.indexed_amount IS NULL THEN
+            IF position('larger than an invoice amount' IN coalesce(fee.note, '')) > 0 THEN
+                RAISE EXCEPTION 'contract %: the fee of % cannot be invoiced: %', c.id, y, fee.note
+                    USING ERRCODE = 'numeric_value_out_of_range',
+                          HINT = 'Correct the tariff (a price or a fixed fee typed too large) and run again.';
+            END IF;
+            RAISE EXCEPTION 'contract %: the fee of % cannot be computed: %', c.id, y,
+                    coalesce(fee.note, 'the contract is not in force that year')
                 USING ERRCODE = 'no_data_found';
         END IF;
         line_no := 1;
@@ -100,19 +105,19 @@ BEGIN
                             ELSE format('%s %s Q%s (a quarter of the yearly fee)', s.name, y,
                                         extract(quarter FROM lower($3))) END;
         month := NULL;
-        quantity := d.basis;
-        unit_price := d.unit_price;
-        tier_volume := d.tier_volume;
-        fixed_fee := d.fixed_fee;
-        base_amount := d.yearly_amount;
-        base_index := d.base_index;
-        new_index := d.year_index;
+        quantity := fee.basis;
+        unit_price := fee.unit_price;
+        tier_volume := fee.tier_volume;
+        fixed_fee := fee.fixed_fee;
+        base_amount := fee.yearly_amount;
+        base_index := fee.base_index;
+        new_index := fee.year_index;
         IF $2 = 'ebooks_year' THEN
-            share := (SELECT format('%s/%s', round(cultuur.prorata(c.active, $3, c.prorata_rule) * 12), 12));
-            amount := cultuur.prorate(d.indexed_amount, c.active, $3, c.prorata_rule);
+            share := format('%s/%s', round(cultuur.prorata(c.active, $3, c.prorata_rule) * 12), 12);
+            amount := cultuur.prorate(fee.indexed_amount, c.active, $3, c.prorata_rule);
         ELSE
             share := format('1/4 x %s', round(cultuur.prorata(c.active, $3, c.prorata_rule) * 3) || '/3');
-            amount := cultuur.prorate(d.indexed_amount * 0.25, c.active, $3, c.prorata_rule);
+            amount := cultuur.prorate(fee.indexed_amount * 0.25, c.active, $3, c.prorata_rule);
         END IF;
         RETURN NEXT;
         RETURN;
@@ -133,7 +138,8 @@ BEGIN
                          WHERE h.contract_id = c.id AND m BETWEEN h.starts_on AND h.ends_on);
         bidx := NULL;
         nidx := NULL;
-        amt := cultuur.volume_charge(t.tiers, users, vol);
+        base := cultuur.volume_charge(t.tiers, users, vol);
+        amt := base;
         IF cultuur.is_indexed(c.index_from, c.starts_on, y) THEN
             bidx := cultuur.index_value(s.index_series, make_date(extract(year FROM c.starts_on)::integer, 1, 1));
             nidx := cultuur.index_value(s.index_series, make_date(y, 1, 1));
@@ -144,6 +150,12 @@ BEGIN
             END IF;
             amt := cultuur.indexed(amt, bidx, nidx);
         END IF;
+        IF NOT (cultuur.fits_amount(base) AND cultuur.fits_amount(amt)) THEN
+            RAISE EXCEPTION 'contract %: the amount of % (% unique users at %) is larger than an invoice amount can be (at most 9999999999.99)',
+                    c.id, to_char(m, 'YYYY-MM'), users, cultuur.tier_price(t.tiers, vol)
+                USING ERRCODE = 'numeric_value_out_of_range',
+                      HINT = format('Correct tariff %s.', t.id);
+        END IF;
         n := n + 1;
         line_no := n;
         description := format('%s %s: unique users', s.name, to_char(m, 'YYYY-MM'))
@@ -153,7 +165,7 @@ BEGIN
         unit_price := cultuur.tier_price(t.tiers, vol);
         tier_volume := vol::numeric;
         fixed_fee := NULL;
-        base_amount := cultuur.volume_charge(t.tiers, users, vol);
+        base_amount := base;
         base_index := bidx;
         new_index := nidx;
         share := NULL;
@@ -162,15 +174,127 @@ BEGIN
     END LOOP;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.invoice_preview(integer, text, daterange) IS 'The lines an invoice for a contract and period would have, with every factor: per inhabitant, the yearly fee (or a quarter of it) pro rata; per user, each month''s unique users at that month''s consortium tier price (0 while on hold).';
+COMMENT ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.fee_factors) IS 'Internal (no role may call it): the lines of the invoice for a contract and period, given the factors of its yearly fee (per inhabitant) from fee_detail. invoice_preview, run_invoicing and invoicing_blocked build on it.';
 
-CREATE FUNCTION cultuur.run_invoicing(on_date date)
-    RETURNS SETOF cultuur.issued_invoice
-    LANGUAGE plpgsql
+-- the lines of an invoice, computed (not stored): anyone who wants to see
+-- an invoice before it is issued
+CREATE FUNCTION cultuur.invoice_preview(contract_id integer, kind text, period daterange)
+    RETURNS TABLE (line_no integer, description text, month date, quantity numeric,
+                   unit_price cultuur.price, tier_volume numeric, fixed_fee cultuur.amount,
+                   base_amount cultuur.amount, base_index numeric, new_index numeric,
+                   share text, amount cultuur.amount)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
-    due       record;
+    y   integer;
+    fee cultuur.fee_factors;
+BEGIN
+    -- the arguments first, before any work (a bad one is named in the error)
+    PERFORM cultuur.check_date('lower(period)', lower($3));
+    PERFORM cultuur.check_date('upper(period)', upper($3));
+    y := extract(year FROM lower($3))::integer;
+    IF NOT EXISTS (SELECT 1 FROM cultuur.contract c WHERE c.id = $1) THEN
+        RAISE EXCEPTION 'contract % does not exist', coalesce($1::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF $2 IS NULL OR $2 NOT IN ('ebooks_year', 'film_quarter') THEN
+        RAISE EXCEPTION 'kind must be ebooks_year or film_quarter, not %', coalesce($2, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF (SELECT s.price_model FROM cultuur.contract c JOIN cultuur.service s ON s.code = c.service
+         WHERE c.id = $1) = 'per_inhabitant' THEN
+        SELECT f.basis, f.unit_price, f.tier_volume, f.fixed_fee, f.yearly_amount,
+               f.base_index, f.year_index, f.indexed_amount, f.note
+          INTO fee
+          FROM cultuur.fee_detail(y, y) f WHERE f.contract_id = $1;
+    END IF;
+    RETURN QUERY SELECT * FROM cultuur.invoice_lines($1, $2, $3, fee);
+END;
+$$;
+COMMENT ON FUNCTION cultuur.invoice_preview(integer, text, daterange) IS 'The lines an invoice for a contract and period would have, with every factor: per inhabitant, the yearly fee (or a quarter of it) pro rata; per user, each month''s unique users at that month''s consortium tier price (0 while on hold).';
+
+-- What a run works on: the invoices due by a date (invoices_due), each with
+-- the factors of its yearly fee when it is billed per inhabitant, from ONE
+-- fee_detail over the years those invoices cover (fee_detail computes the
+-- consortium tier volume over every contract: once per invoice, as a
+-- preview per invoice does, a run would cost the square of the number of
+-- contracts).
+CREATE FUNCTION cultuur.invoices_due_fees(on_date date)
+    RETURNS TABLE (contract_id integer, kind text, period daterange, due date,
+                   fee cultuur.fee_factors)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+WITH d AS MATERIALIZED (
+    SELECT x.contract_id, x.kind, x.period, x.due,
+           s.price_model = 'per_inhabitant' AS per_inhabitant,
+           extract(year FROM lower(x.period))::integer AS year
+      FROM cultuur.invoices_due($1) x
+      JOIN cultuur.contract c ON c.id = x.contract_id
+      JOIN cultuur.service s ON s.code = c.service
+), years AS MATERIALIZED (
+    -- the years fee_detail computes (a contract entered before 0.2 may
+    -- have been dated outside them: its invoices fail alone, see
+    -- invoice_lines)
+    SELECT greatest(min(d.year), 1900) AS lo, least(max(d.year), 2200) AS hi
+      FROM d WHERE d.per_inhabitant
+), fees AS (
+    -- no fee_detail at all when no invoice per inhabitant is due
+    SELECT f.contract_id, f.year,
+           ROW(f.basis, f.unit_price, f.tier_volume, f.fixed_fee, f.yearly_amount,
+               f.base_index, f.year_index, f.indexed_amount, f.note)::cultuur.fee_factors AS fee
+      FROM years CROSS JOIN LATERAL cultuur.fee_detail(years.lo, years.hi) f
+     WHERE years.lo <= years.hi
+)
+SELECT d.contract_id, d.kind, d.period, d.due, fees.fee
+  FROM d
+  LEFT JOIN fees ON d.per_inhabitant AND fees.contract_id = d.contract_id AND fees.year = d.year
+ ORDER BY d.due, d.contract_id, lower(d.period)
+$$;
+COMMENT ON FUNCTION cultuur.invoices_due_fees(date) IS 'Internal (no role may call it): invoices_due(on_date) in the order a run issues them, each with the factors of its yearly fee when billed per inhabitant, from one fee_detail over the years concerned.';
+
+-- What stops a whole invoicing run rather than the one invoice it hit:
+-- a serialization failure or deadlock (40), lack of resources (53, 54), a
+-- lock not available (55P03), a cancelled statement or a shutdown (57), a
+-- system error (58, XX).  Everything else is the invoice's own (its
+-- contract's data): that invoice is skipped and reported.
+CREATE FUNCTION cultuur.stops_the_run(sqlstate text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN pg_catalog.left(sqlstate, 2) = ANY (ARRAY['40', '53', '54', '57', '58', 'XX'])
+           OR sqlstate = '55P03';
+COMMENT ON FUNCTION cultuur.stops_the_run(text) IS 'Whether an error with this SQLSTATE stops an invoicing run (classes 40, 53, 54, 57, 58, XX and 55P03: not the fault of one invoice) rather than skipping the invoice it hit.';
+
+-- The start of an invoicing run: the date checked, then the run
+-- serialised.  A concurrent run waits here and then sees (READ COMMITTED)
+-- what the first issued; under REPEATABLE READ it fails on the invoice
+-- counter instead of issuing anything twice.  The lock is a row of a
+-- table that no role can read or lock, unlike an advisory lock, which any
+-- session could take and hold to block invoicing; updated, not only
+-- locked, so that a guard of an invoiced fact whose REPEATABLE READ
+-- snapshot predates this run fails instead of missing its invoices (see
+-- invoicing_barrier).
+CREATE FUNCTION cultuur.start_invoicing_run(on_date date) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    -- the arguments first, before any work (a bad one is named in the error)
+    PERFORM cultuur.check_date('on_date', on_date);
+    PERFORM cultuur.refuse_invoice_date_ahead(on_date);
+    PERFORM cultuur.engine_lock_take('invoicing', '');
+END;
+$$;
+COMMENT ON FUNCTION cultuur.start_invoicing_run(date) IS 'Internal (no role may call it): checks an invoicing run''s date (22008, CC014) and takes the invoicing lock; run_invoicing and run_invoicing_report call it first.';
+
+CREATE FUNCTION cultuur.issue_due_invoices(on_date date)
+    RETURNS TABLE (contract_id integer, kind text, period daterange, due date,
+                   invoice cultuur.issued_invoice, error_code text, reason text)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    d         record;
     one       cultuur.invoice_line[];
     line      cultuur.invoice_line;
     tot       numeric;
@@ -182,28 +306,17 @@ DECLARE
     n         integer := 0;
     y         integer;
     last_seq  integer;
+    code      text;
+    msg       text;
 BEGIN
-    -- the arguments first, before any work (a bad one is named in the error)
-    PERFORM cultuur.check_date('on_date', on_date);
-    PERFORM cultuur.refuse_invoice_date_ahead(on_date);
     y := extract(year FROM on_date)::integer;
-    -- serialise invoicing runs: a concurrent run waits here and then sees
-    -- (READ COMMITTED) what the first issued; under REPEATABLE READ it fails
-    -- on the invoice counter instead of issuing anything twice
-    -- (a row of a table that no role can read or lock, unlike an advisory
-    -- lock, which any session could take and hold to block invoicing;
-    -- updated, not only locked, so that a guard of an invoiced fact whose
-    -- REPEATABLE READ snapshot predates this run fails instead of missing
-    -- its invoices: see invoicing_barrier)
-    PERFORM cultuur.engine_lock_take('invoicing', '');
-
-    -- 1. the lines of every due invoice, from one preview each; an invoice
-    --    whose factors are not known yet (population, index) is skipped
-    --    with a warning and waits for a later run
-    FOR due IN
-        SELECT x.* FROM cultuur.invoices_due(on_date) x
-         ORDER BY x.due, x.contract_id, lower(x.period)
-    LOOP
+    -- 1. the lines of every due invoice.  An invoice that cannot be issued
+    --    fails alone: its factors not known yet (population, index: it
+    --    waits for a later run), an amount too large, any error of its own
+    --    contract's data.  It is reported (a warning now, a row of the
+    --    result) and the others are issued.  What is not the invoice's own
+    --    fault still stops the run (stops_the_run).
+    FOR d IN SELECT * FROM cultuur.invoices_due_fees(on_date) LOOP
         BEGIN
             -- invoice_id holds the invoice's position in this run for now
             SELECT array_agg(ROW(n + 1, p.line_no, p.description, p.month, p.quantity, p.unit_price,
@@ -213,16 +326,35 @@ BEGIN
                    -- lines as stored
                    coalesce(sum(p.amount), 0.00)
               INTO one, tot
-              FROM cultuur.invoice_preview(due.contract_id, due.kind, due.period) p;
-        EXCEPTION WHEN no_data_found THEN
-            RAISE WARNING 'invoice for contract % (%) % not issued: %', due.contract_id, due.kind, due.period, SQLERRM
-                USING HINT = 'cultuur.invoicing_blocked(date) lists such invoices; enter the missing figures and run again.';
+              FROM cultuur.invoice_lines(d.contract_id, d.kind, d.period, d.fee) p;
+            IF NOT cultuur.fits_amount(tot) THEN
+                RAISE EXCEPTION 'contract %: the total % is larger than an invoice amount can be (at most 9999999999.99)',
+                        d.contract_id, tot
+                    USING ERRCODE = 'numeric_value_out_of_range';
+            END IF;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+            IF cultuur.stops_the_run(code) THEN
+                RAISE;
+            END IF;
+            RAISE WARNING 'invoice for contract % (%) % not issued: %', d.contract_id, d.kind, d.period, msg
+                USING HINT = CASE WHEN code = 'P0002'
+                                  THEN 'cultuur.invoicing_blocked(date) lists such invoices; enter the missing figures and run again.'
+                                  ELSE format('cultuur.invoicing_blocked(date) lists such invoices; correct the contract''s data and run again (SQLSTATE %s).', code) END;
+            contract_id := d.contract_id;
+            kind := d.kind;
+            period := d.period;
+            due := d.due;
+            invoice := NULL;
+            error_code := code;
+            reason := msg;
+            RETURN NEXT;
             CONTINUE;
         END;
         n := n + 1;
-        contracts := contracts || due.contract_id;
-        kinds := kinds || due.kind;
-        periods := periods || due.period;
+        contracts := contracts || d.contract_id;
+        kinds := kinds || d.kind;
+        periods := periods || d.period;
         totals := totals || tot;
         -- element by element: array_append extends the array in place,
         -- where lines || one would copy it for every invoice
@@ -258,39 +390,85 @@ BEGIN
           FROM unnest(lines) l
           JOIN hdr h ON h.seq = last_seq - n + l.invoice_id
     )
-    SELECT * FROM hdr ORDER BY seq;
+    SELECT h.contract_id, h.kind, h.period, NULL::date,
+           ROW(h.*)::cultuur.issued_invoice, NULL::text, NULL::text
+      FROM hdr h ORDER BY h.seq;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.run_invoicing(date) IS 'Issues, dated on_date, every invoice that is due by then and not yet issued, with its lines. Running it again creates nothing new; concurrent runs are serialised and issue each invoice once. An invoice whose figures are missing is skipped with a warning (see invoicing_blocked).';
+COMMENT ON FUNCTION cultuur.issue_due_invoices(date) IS 'Internal (no role may call it; run_invoicing and run_invoicing_report take the invoicing lock and call it): issues the invoices due by on_date, one row per due invoice, with the invoice issued or, for one that cannot be issued, its SQLSTATE and reason.';
+
+CREATE FUNCTION cultuur.run_invoicing(on_date date)
+    RETURNS SETOF cultuur.issued_invoice
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    PERFORM cultuur.start_invoicing_run(on_date);
+    RETURN QUERY SELECT (r.invoice).* FROM cultuur.issue_due_invoices(on_date) r
+                  WHERE (r.invoice).id IS NOT NULL;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.run_invoicing(date) IS 'Issues, dated on_date, every invoice that is due by then and not yet issued, with its lines, and returns them. Running it again creates nothing new; concurrent runs are serialised and issue each invoice once. An invoice that cannot be issued (figures missing, an amount too large) is skipped with a warning and the others are issued (see run_invoicing_report and invoicing_blocked).';
+
+CREATE FUNCTION cultuur.run_invoicing_report(on_date date)
+    RETURNS TABLE (contract_id integer, kind text, period daterange, status text,
+                   invoice_id integer, number text, total cultuur.amount,
+                   error_code text, reason text)
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    PERFORM cultuur.start_invoicing_run(on_date);
+    RETURN QUERY
+    SELECT r.contract_id, r.kind, r.period,
+           CASE WHEN (r.invoice).id IS NULL THEN 'not issued' ELSE 'issued' END,
+           (r.invoice).id, (r.invoice).number, (r.invoice).total::cultuur.amount,
+           r.error_code, r.reason
+      FROM cultuur.issue_due_invoices(on_date) r
+     ORDER BY (r.invoice).id IS NULL, (r.invoice).seq, r.contract_id, lower(r.period);
+END;
+$$;
+COMMENT ON FUNCTION cultuur.run_invoicing_report(date) IS 'run_invoicing, reporting every due invoice: issued (with its id, number and total) or not issued (with the SQLSTATE and the reason: figures missing, an amount too large). The issued ones first, in number order.';
 
 CREATE FUNCTION cultuur.invoicing_blocked(on_date date)
     RETURNS TABLE (contract_id integer, kind text, period daterange, due date, reason text)
     LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
-    d record;
+    d    record;
+    tot  numeric;
+    code text;
+    msg  text;
 BEGIN
     -- the arguments first, before any work (a bad one is named in the error)
     PERFORM cultuur.check_date('on_date', on_date);
-    FOR d IN
-        SELECT x.* FROM cultuur.invoices_due(on_date) x
-         ORDER BY x.due, x.contract_id
-    LOOP
+    -- the invoices the run would skip, for the same reasons (issue_due_invoices)
+    FOR d IN SELECT * FROM cultuur.invoices_due_fees(on_date) LOOP
         BEGIN
-            PERFORM 1 FROM cultuur.invoice_preview(d.contract_id, d.kind, d.period);
-        EXCEPTION WHEN no_data_found THEN
+            SELECT coalesce(sum(p.amount), 0.00) INTO tot
+              FROM cultuur.invoice_lines(d.contract_id, d.kind, d.period, d.fee) p;
+            IF NOT cultuur.fits_amount(tot) THEN
+                RAISE EXCEPTION 'contract %: the total % is larger than an invoice amount can be (at most 9999999999.99)',
+                        d.contract_id, tot
+                    USING ERRCODE = 'numeric_value_out_of_range';
+            END IF;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+            IF cultuur.stops_the_run(code) THEN
+                RAISE;
+            END IF;
             contract_id := d.contract_id;
             kind := d.kind;
             period := d.period;
             due := d.due;
-            reason := SQLERRM;
+            reason := msg || CASE WHEN code = 'P0002' THEN '' ELSE format(' (SQLSTATE %s)', code) END;
             RETURN NEXT;
         END;
     END LOOP;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.invoicing_blocked(date) IS 'Invoices due by a date that cannot be issued yet, and why (a population count or index not entered).';
+COMMENT ON FUNCTION cultuur.invoicing_blocked(date) IS 'Invoices due by a date that a run on that date would not issue, and why: a population count or index not entered, or (with its SQLSTATE) an amount too large for an invoice.';
 
 CREATE FUNCTION cultuur.credit_note(invoice_id integer, issued_on date, reason text,
         amount numeric DEFAULT NULL)

@@ -58,6 +58,14 @@ BEGIN
     END LOOP;
 END;
 $$;
+-- the invoicing engine's parts, which the owner-run front doors call
+-- (invoice_preview, run_invoicing, run_invoicing_report, invoicing_blocked):
+-- not called by any role directly
+REVOKE ALL ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.fee_factors),
+                       cultuur.invoices_due_fees(date),
+                       cultuur.issue_due_invoices(date),
+                       cultuur.start_invoicing_run(date)
+  FROM PUBLIC;
 
 -- ---- reporting ----
 GRANT SELECT ON cultuur.library, cultuur.population, cultuur.price_index, cultuur.service,
@@ -76,6 +84,7 @@ GRANT SELECT ON cultuur.library, cultuur.population, cultuur.price_index, cultuu
 -- consortium usage) run as the owner, so that they count every library
 GRANT EXECUTE ON FUNCTION cultuur.fee_detail(integer, integer),
                           cultuur.invoice_preview(integer, text, daterange),
+                          cultuur.invoicing_blocked(date),
                           cultuur.budget_projection(integer, integer)
    TO cultuur_reporting;
 
@@ -101,6 +110,7 @@ GRANT USAGE ON SEQUENCE cultuur.tariff_id_seq, cultuur.price_change_id_seq,
                         cultuur.suspension_id_seq, cultuur.quoted_amount_id_seq
    TO cultuur_finance;
 GRANT EXECUTE ON FUNCTION cultuur.run_invoicing(date),
+                          cultuur.run_invoicing_report(date),
                           cultuur.credit_note(integer, date, text, numeric),
                           cultuur.lift_suspension(integer, date, text)
    TO cultuur_finance;
