@@ -32,14 +32,14 @@ INSERT INTO cultuur.price_index (series, month, value) VALUES
 INSERT INTO cultuur.tariff (service, valid, fixed_fee, tiers, exit_rates) VALUES
     ('ebooks',  daterange('2022-01-01', NULL), 838.54, '0.1645', '{0.1240,0.0827,0.0413,0.0413}'),
     ('film-2A', daterange('2022-10-01', NULL), 0, '0.015; >500000: 0.015; >1000000: 0.0121', '{}'),
-    ('film-4A', daterange('2022-10-01', NULL), 0, '0.022; >500000: 0.018; >1000000: 0.0165', '{}');
+    ('film-4A', daterange('2022-07-01', NULL), 0, '0.022; >500000: 0.018; >1000000: 0.0165', '{}');
 
 -- film lot 2A: the real framework (to 30 September 2024); film lot 4A: an
--- invented long framework (to 31 December 2028, no extensions) so that
--- its contracts are limited by their own terms only
+-- invented long framework (1 July 2022 to 31 December 2028, no
+-- extensions) so that its contracts are limited by their own terms only
 INSERT INTO cultuur.framework (service, starts_on, ends_on, max_extensions) VALUES
     ('film-2A', '2022-10-01', '2024-09-30', 2),
-    ('film-4A', '2022-10-01', '2028-12-31', 0);
+    ('film-4A', '2022-07-01', '2028-12-31', 0);
 
 INSERT INTO cultuur.library (id, name, nis_code) VALUES
     (2, 'Gent', '44021'), (3, 'Brugge', '31005'), (4, 'Leuven', '24062'),
@@ -103,10 +103,10 @@ VALUES (80, 14, 'film-3A', '2023-01-01', '2023-01-01', '2024-12-31');
 INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, initial_end)
 VALUES (80, 99, 'ebooks', '2023-01-01', '2023-01-01', '2024-12-31');
 \echo SQLSTATE :SQLSTATE
--- a film contract starting before its framework agreement (1 October
--- 2022) is refused (CC009)
+-- a film contract starting before its framework agreement (lot 4A: 1
+-- July 2022) is refused (CC009)
 INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on)
-VALUES (80, 14, 'film-4A', '2022-09-01', '2022-09-01');
+VALUES (80, 14, 'film-4A', '2022-06-01', '2022-06-01');
 \echo SQLSTATE :SQLSTATE
 -- ... and so is one starting after the framework ended (lot 2A: 30
 -- September 2024): the hint says to extend the framework (CC009)
@@ -124,6 +124,22 @@ VALUES (80, 14, 'film-4A', '2025-01-01', '2025-01-01', '2027-06-30');
 INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, initial_end)
 VALUES (80, 14, 'film-2A', '2022-11-01', '2022-11-01', '2024-10-31');
 \echo SQLSTATE :SQLSTATE
+-- initial term too short (F 10.1 fixes it; a notice may not end a film
+-- contract early either): lot 4A from 1 January 2025 to 30 June 2026
+-- instead of 31 December 2026, and lot 2A signed 15 December 2022 to 30
+-- June 2024 instead of the framework end in force then, 30 September 2024
+-- (CC005, the allowed end in the hint)
+INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, initial_end)
+VALUES (80, 14, 'film-4A', '2024-12-01', '2025-01-01', '2026-06-30');
+\echo SQLSTATE :SQLSTATE
+INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, initial_end)
+VALUES (80, 14, 'film-2A', '2022-12-15', '2023-01-01', '2024-06-30');
+\echo SQLSTATE :SQLSTATE
+-- the exact end is accepted (and is what an empty initial_end gives)
+BEGIN;
+INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, initial_end)
+VALUES (80, 14, 'film-2A', '2022-12-15', '2023-01-01', '2024-09-30') RETURNING id, initial_end;
+ROLLBACK;
 -- an e-book contract with an infinite initial end or start, or dated
 -- outside 1900-2200 (a year typed with two digits, a date BC): 22008, the
 -- date named.  Accepted, a contract dated BC put an invoice of every year
@@ -200,12 +216,12 @@ SELECT count(*) AS price_changes FROM cultuur.price_change;
 --
 -- Gent (basis 90 %), Brugge and Leuven from 1 January 2023 (2 years: to
 -- 31 December 2024, the trigger fills that in).  Brugge's first contract
--- has a shorter initial term, to 30 June 2024, and Brugge takes a new one
--- from 1 July 2024.  Zonnebeke joins on 1 January 2024, Mechelen on
+-- started on 1 July 2022 (2 years: to 30 June 2024), and Brugge takes a
+-- new one from 1 July 2024.  Zonnebeke joins on 1 January 2024, Mechelen on
 -- 1 January 2025, Antwerpen (basis 80 %) on 1 January 2026.
 INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, initial_end, basis_pct) VALUES
     (101, 2, 'film-4A', '2022-12-01', '2023-01-01', NULL, 90),
-    (102, 3, 'film-4A', '2022-12-01', '2023-01-01', '2024-06-30', 100),
+    (102, 3, 'film-4A', '2022-06-01', '2022-07-01', NULL, 100),
     (103, 3, 'film-4A', '2024-06-01', '2024-07-01', NULL, 100),
     (104, 4, 'film-4A', '2022-12-01', '2023-01-01', NULL, 100),
     (105, 5, 'film-4A', '2023-12-01', '2024-01-01', NULL, 100),

@@ -232,6 +232,12 @@ BEGIN
           FROM fresh f GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
         ON CONFLICT (library_id, service, month)
         DO UPDATE SET unique_users = m.unique_users + excluded.unique_users
+    ), recheck AS (
+        -- a month that was invoiced already is corrected by the next run
+        -- (doc/rules.md §9): noted for every lot and month counted here
+        INSERT INTO cultuur.invoice_recheck (service, month, cause)
+        SELECT DISTINCT f.service, f.month, 'usage' FROM fresh f
+         WHERE NOT cultuur.recheck_noted(f.service, f.month, 'usage')
     )
     INSERT INTO cultuur.consortium_usage AS c (service, month, unique_users)
     SELECT f.service, f.month, count(*)
@@ -250,7 +256,7 @@ BEGIN
     RETURN NULL;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.usage_count() IS 'Statement trigger: adds the members who started a film, at a library whose contract for the lot is in force that day, to monthly_user (once per library, lot and Brussels month) and the newly counted ones to monthly_usage and consortium_usage.';
+COMMENT ON FUNCTION cultuur.usage_count() IS 'Statement trigger: adds the members who started a film, at a library whose contract for the lot is in force that day, to monthly_user (once per library, lot and Brussels month) and the newly counted ones to monthly_usage and consortium_usage, and notes their lot and month in invoice_recheck.';
 
 -- Contract terms (doc/rules.md §7): a film contract's initial term is cut
 -- at the framework end in force on its signing date (F 10.1), whatever
@@ -336,6 +342,15 @@ BEGIN
                       DETAIL = format('The initial term is at most %s from the start%s.', s.initial_term,
                                       CASE WHEN fw_signed IS NOT NULL THEN format(' and ends no later than the framework agreement in force when it was signed (%s)', fw_signed) ELSE '' END),
                       HINT = format('End the initial term on or before %s, or leave initial_end empty.', max_end);
+        ELSIF $4 < max_end AND $4 >= $3 THEN
+            -- the term is fixed (F 10.1): a shorter one would end the
+            -- contract early, which a notice may not do either
+            RAISE EXCEPTION 'contract for library % and service "%": initial term to % is shorter than the agreement gives', $1, $2, $4
+                USING ERRCODE = 'CC005',
+                      DETAIL = format('The initial term is %s from the start%s; a film contract is not ended early (F 10.1).', s.initial_term,
+                                      CASE WHEN fw_signed IS NOT NULL AND fw_signed = max_end
+                                           THEN format(', cut at the end of the framework agreement in force when it was signed (%s)', fw_signed) ELSE '' END),
+                      HINT = format('End the initial term on %s, or leave initial_end empty.', max_end);
         END IF;
     ELSIF $4 IS NULL THEN
         RAISE EXCEPTION 'contract for library % and service "%" needs an initial_end', $1, $2
@@ -355,7 +370,7 @@ BEGIN
     RETURN $4;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.contract_initial_end(integer, text, date, date, date) IS 'The initial end of a contract starting on starts_on and signed on signed_on (dates from 1900 to 2200, else 22008): checked against its service''s initial term and the framework agreement in force on the signing date (CC005, CC009), filled in when the service fixes the term and none is given.';
+COMMENT ON FUNCTION cultuur.contract_initial_end(integer, text, date, date, date) IS 'The initial end of a contract starting on starts_on and signed on signed_on (dates from 1900 to 2200, else 22008): checked against its service''s initial term (exactly that term, cut at the framework agreement in force on the signing date: CC005 when longer or shorter, CC009 beyond the framework), filled in when the service fixes the term and none is given.';
 REVOKE EXECUTE ON FUNCTION cultuur.contract_initial_end(integer, text, date, date, date) FROM PUBLIC;
 CREATE OR REPLACE FUNCTION cultuur.contract_check() RETURNS trigger
     LANGUAGE plpgsql
@@ -443,14 +458,18 @@ $$;
 -- note for an amount too large for an invoice (fits_amount) instead of
 -- failing for every contract; the lines of an invoice are one rule
 -- (invoice_lines) that takes the fee factors from ONE fee_detail per run
--- (invoices_due_fees); issue_due_invoices skips an invoice that fails,
--- with a warning and a row of run_invoicing_report; invoicing_blocked
--- asks the same rule, with the owner's rights.
+-- (fee_factors_of); issue_due_invoices skips an invoice that fails, with a
+-- warning and a row of run_invoicing_report; invoicing_blocked asks the
+-- same rule, with the owner's rights.
+-- Invoices that stay right when facts arrive late (doc/rules.md §9): the
+-- facts note the months they change (invoice_recheck: usage_count,
+-- fact_recheck), and each run issues the differences as supplementary
+-- invoices and credit notes (issue_corrections, invoice_correction);
+-- pending_corrections shows them before the run.
 CREATE FUNCTION cultuur.fits_amount(amount numeric) RETURNS boolean
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN pg_catalog.abs(pg_catalog.round(amount, 2)) < 10000000000;
 COMMENT ON FUNCTION cultuur.fits_amount(numeric) IS 'true when amount, rounded to cents, fits cultuur.amount (numeric(12,2)): at most 9,999,999,999.99 either way. false for NaN; NULL for NULL.';
-
 CREATE TYPE cultuur.fee_factors AS (
     basis          numeric,
     unit_price     cultuur.price,
@@ -463,7 +482,21 @@ CREATE TYPE cultuur.fee_factors AS (
     note           text
 );
 COMMENT ON TYPE cultuur.fee_factors IS 'The factors of a yearly fee per inhabitant that an invoice line shows (columns of fee_detail): basis, unit price, tier volume, fixed fee, yearly amount, January indexes, indexed amount, and the note that says why the amount is missing.';
-
+CREATE TYPE cultuur.line_values AS (
+    line_no     integer,
+    description text,
+    month       date,
+    quantity    numeric,
+    unit_price  numeric,
+    tier_volume numeric,
+    fixed_fee   numeric,
+    base_amount numeric,
+    base_index  numeric,
+    new_index   numeric,
+    share       text,
+    amount      numeric(12,2)
+);
+COMMENT ON TYPE cultuur.line_values IS 'An invoice line before it is stored: the columns of invoice_line but invoice_id (corrections_due returns the lines of a correction in it).';
 CREATE OR REPLACE FUNCTION cultuur.fee_detail(from_year integer, to_year integer)
     RETURNS TABLE (
         contract_id     integer,
@@ -620,6 +653,157 @@ SELECT a.id, a.library_id, a.service, a.year, a.period, a.active, a.tariff_id,
 $$;
 COMMENT ON FUNCTION cultuur.fee_detail(integer, integer) IS 'Per contract and calendar year from from_year to to_year, every factor of its fee: tariff, inhabitants of 1 January of the previous year, basis share, consortium tier volume and unit price, yearly amount, index factor, pro-rata share and the fee. fee is NULL (with a note) when a factor is missing, when an amount is too large for an invoice (the amounts concerned are NULL too), or when the service is billed per user.';
 
+-- the invoice table: supplementary invoices (kind supplement) name the
+-- invoice they correct, as credit notes do; invoice_once covers the
+-- periodic invoices only
+ALTER TABLE cultuur.invoice DROP CONSTRAINT invoice_kind_check,
+    ADD CONSTRAINT invoice_kind_check CHECK (kind IN ('ebooks_year', 'film_quarter', 'credit_note', 'supplement')),
+    DROP CONSTRAINT invoice_credit_note_names_its_invoice,
+    ADD CONSTRAINT invoice_credit_note_names_its_invoice
+        CHECK ((kind IN ('credit_note', 'supplement')) = (credit_for IS NOT NULL));
+DROP INDEX cultuur.invoice_once;
+CREATE UNIQUE INDEX invoice_once ON cultuur.invoice (contract_id, kind, period)
+    WHERE kind IN ('ebooks_year', 'film_quarter');
+COMMENT ON TABLE cultuur.invoice IS 'An issued invoice, supplementary invoice or credit note: number year/NNNNNN, gapless per year; due 30 days after issue (E 8.6, F 8.3). Never changed or deleted; corrections are credit notes and supplementary invoices that name the invoice they correct.';
+COMMENT ON CONSTRAINT invoice_credit_note_names_its_invoice ON cultuur.invoice IS 'A credit note or a supplementary invoice, and only those, names the invoice it corrects.';
+-- Corrections (doc/rules.md §9): the facts an issued invoice was computed
+-- from can still change (usage arriving late, a tier crossed by it, a
+-- reach-cap hold, a termination, a renewal or contract entered late).
+-- Whatever records such a fact notes the lot and the months it may touch
+-- here; the next invoicing run recomputes the issued invoices of those
+-- months and issues the difference (invoice_correction).  Rows are only
+-- added (by the engine) and removed by the run that handled them.
+CREATE SEQUENCE cultuur.invoice_recheck_id_seq;
+CREATE TABLE cultuur.invoice_recheck (
+    id        bigint PRIMARY KEY DEFAULT pg_catalog.nextval('cultuur.invoice_recheck_id_seq'),
+    service   text NOT NULL REFERENCES cultuur.service ON UPDATE CASCADE,
+    month     date NOT NULL,
+    cause     text NOT NULL,
+    noted_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT invoice_recheck_first_of_month
+        CHECK (month = pg_catalog.date_trunc('month', month)::date),
+    CONSTRAINT invoice_recheck_cause
+        CHECK (cause IN ('usage', 'hold', 'termination', 'renewal', 'contract', 'update'))
+);
+ALTER SEQUENCE cultuur.invoice_recheck_id_seq OWNED BY cultuur.invoice_recheck.id;
+CREATE INDEX invoice_recheck_month ON cultuur.invoice_recheck (service, month);
+COMMENT ON TABLE cultuur.invoice_recheck IS 'Months of a lot whose facts changed after they may have been invoiced (cause: usage, hold, termination, renewal, contract, update): the next run_invoicing recomputes the issued invoices of those months and issues the differences. Written by the engine only.';
+COMMENT ON CONSTRAINT invoice_recheck_first_of_month ON cultuur.invoice_recheck IS 'A month is noted by its first day.';
+COMMENT ON CONSTRAINT invoice_recheck_cause ON cultuur.invoice_recheck IS 'What changed: usage, hold, termination, renewal or contract; update: the update from 0.1, which kept no such notes, has every invoiced month checked once.';
+
+-- The corrections the runs issued: which invoice a supplementary invoice
+-- or credit note corrects, and which facts changed.  A credit note issued
+-- by credit_note (a decision of finance) has no row here, and a run never
+-- undoes it.
+CREATE TABLE cultuur.invoice_correction (
+    invoice_id  integer PRIMARY KEY REFERENCES cultuur.invoice,
+    corrects    integer NOT NULL REFERENCES cultuur.invoice,
+    facts       text NOT NULL
+);
+CREATE INDEX invoice_correction_corrects ON cultuur.invoice_correction (corrects);
+COMMENT ON TABLE cultuur.invoice_correction IS 'A supplementary invoice or credit note that an invoicing run issued because a fact changed: the invoice it corrects and what changed (facts). Written by the engine only.';
+DO $$
+DECLARE
+    t regclass;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['cultuur.invoice_recheck'::regclass, 'cultuur.invoice_correction'::regclass] LOOP
+        EXECUTE format('CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON %s '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION cultuur.refuse_truncate()', t);
+        EXECUTE format('COMMENT ON TRIGGER refuse_truncate ON %s IS %L', t,
+                       'No TRUNCATE: rows leave the books one by one, through the rules (CC010).');
+    END LOOP;
+END;
+$$;
+-- 0.1 kept no notes of late facts: every month an invoice of 0.1 covers is
+-- checked once by the first run after the update, which issues what 0.1
+-- missed (late usage, holds, terminations entered after the invoice)
+INSERT INTO cultuur.invoice_recheck (service, month, cause)
+SELECT DISTINCT c.service, m::date, 'update'
+  FROM cultuur.invoice i
+  JOIN cultuur.contract c ON c.id = i.contract_id
+ CROSS JOIN LATERAL generate_series(lower(i.period), upper(i.period) - 1, interval '1 month') m
+ WHERE i.kind IN ('ebooks_year', 'film_quarter')
+ ORDER BY 1, 2;
+-- books: granted as in sql/install/60_grants.sql while still members, then
+-- released from the extension (sql/install/70_books.sql)
+GRANT SELECT ON cultuur.invoice_recheck, cultuur.invoice_correction TO cultuur_reporting;
+ALTER EXTENSION cultuur DROP SEQUENCE cultuur.invoice_recheck_id_seq;
+ALTER EXTENSION cultuur DROP TABLE cultuur.invoice_recheck;
+ALTER EXTENSION cultuur DROP TABLE cultuur.invoice_correction;
+
+CREATE FUNCTION cultuur.recheck_noted(service text, month date, cause text) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+SELECT EXISTS (SELECT 1 FROM cultuur.invoice_recheck r
+                WHERE r.service = $1 AND r.month = $2 AND r.cause = $3
+                  AND cultuur.xid_is_current(r.xmin))
+$$;
+COMMENT ON FUNCTION cultuur.recheck_noted(text, date, text) IS 'Internal: whether the current transaction noted this lot, month and cause in invoice_recheck already.';
+
+CREATE FUNCTION cultuur.note_recheck(service text, from_month date, to_month date, cause text)
+    RETURNS void
+    LANGUAGE sql
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+INSERT INTO cultuur.invoice_recheck (service, month, cause)
+SELECT $1, m::date, $4
+  FROM generate_series(date_trunc('month', $2), date_trunc('month', least($3, cultuur.today())),
+                       interval '1 month') m
+ WHERE NOT cultuur.recheck_noted($1, m::date, $4)
+$$;
+COMMENT ON FUNCTION cultuur.note_recheck(text, date, date, text) IS 'Internal: notes in invoice_recheck that the facts of service changed for the months from from_month to to_month (up to today''s), for the next invoicing run to correct.';
+
+CREATE FUNCTION cultuur.fact_recheck() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    r          jsonb;
+    svc        text;
+    from_month date;
+    to_month   date;
+BEGIN
+    IF cultuur.restoring() THEN
+        RETURN NULL;
+    END IF;
+    -- the row as jsonb: one trigger function for four tables
+    IF TG_OP = 'DELETE' THEN
+        r := to_jsonb(OLD);
+    ELSE
+        r := to_jsonb(NEW);
+    END IF;
+    IF TG_TABLE_NAME = 'contract' THEN
+        svc := r->>'service';
+    ELSE
+        SELECT c.service INTO svc FROM cultuur.contract c WHERE c.id = (r->>'contract_id')::integer;
+    END IF;
+    from_month := CASE TG_TABLE_NAME
+                      WHEN 'reach_hold' THEN (r->>'starts_on')::date
+                      WHEN 'termination' THEN date_trunc('year', (r->>'effective_end')::date)::date
+                      ELSE date_trunc('year', (r->>'starts_on')::date)::date END;
+    to_month := CASE WHEN TG_TABLE_NAME = 'reach_hold' THEN (r->>'ends_on')::date ELSE cultuur.today() END;
+    IF svc IS NOT NULL THEN
+        PERFORM cultuur.note_recheck(svc, from_month, to_month,
+                                     CASE TG_TABLE_NAME WHEN 'reach_hold' THEN 'hold' ELSE TG_TABLE_NAME END);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.fact_recheck() IS 'Trigger: notes the months a hold, termination, renewal or new contract may change in invoices already issued (note_recheck), for the next invoicing run to correct.';
+CREATE TRIGGER invoice_recheck AFTER INSERT OR DELETE ON cultuur.reach_hold
+    FOR EACH ROW EXECUTE FUNCTION cultuur.fact_recheck();
+COMMENT ON TRIGGER invoice_recheck ON cultuur.reach_hold IS 'A hold entered or removed after its months were invoiced is corrected by the next run (doc/rules.md §9).';
+CREATE TRIGGER invoice_recheck AFTER INSERT OR DELETE ON cultuur.termination
+    FOR EACH ROW EXECUTE FUNCTION cultuur.fact_recheck();
+COMMENT ON TRIGGER invoice_recheck ON cultuur.termination IS 'A termination entered or removed after periods it changes were invoiced is corrected by the next run (doc/rules.md §9).';
+CREATE TRIGGER invoice_recheck AFTER INSERT OR DELETE ON cultuur.renewal
+    FOR EACH ROW EXECUTE FUNCTION cultuur.fact_recheck();
+COMMENT ON TRIGGER invoice_recheck ON cultuur.renewal IS 'A renewal entered or removed after periods it changes were invoiced is corrected by the next run (doc/rules.md §9).';
+CREATE TRIGGER invoice_recheck AFTER INSERT ON cultuur.contract
+    FOR EACH ROW EXECUTE FUNCTION cultuur.fact_recheck();
+COMMENT ON TRIGGER invoice_recheck ON cultuur.contract IS 'A contract entered after the months of its start year were invoiced changes the consortium tier of its lot: corrected by the next run (doc/rules.md §9).';
+
 CREATE FUNCTION cultuur.invoice_lines(contract_id integer, kind text, period daterange,
         fee cultuur.fee_factors)
     RETURNS TABLE (line_no integer, description text, month date, quantity numeric,
@@ -774,6 +958,32 @@ END;
 $$;
 COMMENT ON FUNCTION cultuur.invoice_preview(integer, text, daterange) IS 'The lines an invoice for a contract and period would have, with every factor: per inhabitant, the yearly fee (or a quarter of it) pro rata; per user, each month''s unique users at that month''s consortium tier price (0 while on hold).';
 
+CREATE FUNCTION cultuur.fee_factors_of(contract_ids integer[], years integer[])
+    RETURNS TABLE (contract_id integer, year integer, fee cultuur.fee_factors)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+WITH want AS MATERIALIZED (
+    SELECT DISTINCT u.contract_id, u.year
+      FROM unnest($1, $2) AS u (contract_id, year)
+      JOIN cultuur.contract c ON c.id = u.contract_id
+      JOIN cultuur.service s ON s.code = c.service AND s.price_model = 'per_inhabitant'
+), span AS MATERIALIZED (
+    -- the years fee_detail computes (a contract entered before 0.2 may
+    -- have been dated outside them: its invoices fail alone, see
+    -- invoice_lines)
+    SELECT greatest(min(w.year), 1900) AS lo, least(max(w.year), 2200) AS hi FROM want w
+)
+-- no fee_detail at all when no contract per inhabitant is asked for
+SELECT f.contract_id, f.year,
+       ROW(f.basis, f.unit_price, f.tier_volume, f.fixed_fee, f.yearly_amount,
+           f.base_index, f.year_index, f.indexed_amount, f.note)::cultuur.fee_factors
+  FROM span CROSS JOIN LATERAL cultuur.fee_detail(span.lo, span.hi) f
+  JOIN want w ON w.contract_id = f.contract_id AND w.year = f.year
+ WHERE span.lo <= span.hi
+$$;
+COMMENT ON FUNCTION cultuur.fee_factors_of(integer[], integer[]) IS 'Internal (no role may call it): the fee factors (fee_detail, computed once) of the given contracts billed per inhabitant in the given years, pairwise.';
+
 CREATE FUNCTION cultuur.invoices_due_fees(on_date date)
     RETURNS TABLE (contract_id integer, kind text, period daterange, due date,
                    fee cultuur.fee_factors)
@@ -782,52 +992,150 @@ CREATE FUNCTION cultuur.invoices_due_fees(on_date date)
     AS $$
 WITH d AS MATERIALIZED (
     SELECT x.contract_id, x.kind, x.period, x.due,
-           s.price_model = 'per_inhabitant' AS per_inhabitant,
            extract(year FROM lower(x.period))::integer AS year
       FROM cultuur.invoices_due($1) x
-      JOIN cultuur.contract c ON c.id = x.contract_id
-      JOIN cultuur.service s ON s.code = c.service
-), years AS MATERIALIZED (
-    -- the years fee_detail computes (a contract entered before 0.2 may
-    -- have been dated outside them: its invoices fail alone, see
-    -- invoice_lines)
-    SELECT greatest(min(d.year), 1900) AS lo, least(max(d.year), 2200) AS hi
-      FROM d WHERE d.per_inhabitant
-), fees AS (
-    -- no fee_detail at all when no invoice per inhabitant is due
-    SELECT f.contract_id, f.year,
-           ROW(f.basis, f.unit_price, f.tier_volume, f.fixed_fee, f.yearly_amount,
-               f.base_index, f.year_index, f.indexed_amount, f.note)::cultuur.fee_factors AS fee
-      FROM years CROSS JOIN LATERAL cultuur.fee_detail(years.lo, years.hi) f
-     WHERE years.lo <= years.hi
 )
-SELECT d.contract_id, d.kind, d.period, d.due, fees.fee
+SELECT d.contract_id, d.kind, d.period, d.due, f.fee
   FROM d
-  LEFT JOIN fees ON d.per_inhabitant AND fees.contract_id = d.contract_id AND fees.year = d.year
+  LEFT JOIN cultuur.fee_factors_of((SELECT array_agg(d.contract_id) FROM d),
+                                   (SELECT array_agg(d.year) FROM d)) f
+         ON f.contract_id = d.contract_id AND f.year = d.year
  ORDER BY d.due, d.contract_id, lower(d.period)
 $$;
-COMMENT ON FUNCTION cultuur.invoices_due_fees(date) IS 'Internal (no role may call it): invoices_due(on_date) in the order a run issues them, each with the factors of its yearly fee when billed per inhabitant, from one fee_detail over the years concerned.';
+COMMENT ON FUNCTION cultuur.invoices_due_fees(date) IS 'Internal (no role may call it): invoices_due(on_date) in the order a run issues them, each with the factors of its yearly fee when billed per inhabitant (fee_factors_of).';
 
--- What stops a whole invoicing run rather than the one invoice it hit:
--- a serialization failure or deadlock (40), lack of resources (53, 54), a
--- lock not available (55P03), a cancelled statement or a shutdown (57), a
--- system error (58, XX).  Everything else is the invoice's own (its
--- contract's data): that invoice is skipped and reported.
+CREATE FUNCTION cultuur.corrections_due(ids bigint[] DEFAULT NULL, run_from integer DEFAULT NULL)
+    RETURNS TABLE (invoice_id integer, number text, contract_id integer, kind text,
+                   period daterange, causes text, issued numeric, due numeric,
+                   difference numeric, facts text, lines cultuur.line_values[],
+                   error_code text, error text)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    d    record;
+    now_lines cultuur.invoice_line[];
+BEGIN
+    FOR d IN
+        WITH noted AS MATERIALIZED (
+            -- each lot, month and cause once, however often it was noted
+            SELECT DISTINCT r.service, r.month, r.cause
+              FROM cultuur.invoice_recheck r
+             WHERE ($1 IS NULL OR r.id = ANY ($1))
+        ), hit AS MATERIALIZED (
+            SELECT i.id, i.number, i.contract_id, i.kind, i.period,
+                   string_agg(DISTINCT n.cause, ', ' ORDER BY n.cause) AS causes
+              FROM noted n
+              JOIN cultuur.contract c ON c.service = n.service
+              JOIN cultuur.invoice i ON i.contract_id = c.id
+                                    AND i.kind IN ('ebooks_year', 'film_quarter')
+                                    AND i.period @> n.month
+               -- not an invoice the run asking issued (ids above run_from,
+               -- by this transaction): computed from the facts of every
+               -- note it read (see issue_corrections)
+             WHERE NOT (i.id > coalesce($2, 2147483647) AND cultuur.xid_is_current(i.xmin))
+             GROUP BY i.id, i.number, i.contract_id, i.kind, i.period
+        )
+        SELECT h.*, f.fee
+          FROM hit h
+          LEFT JOIN cultuur.fee_factors_of((SELECT array_agg(h.contract_id) FROM hit h),
+                                           (SELECT array_agg(extract(year FROM lower(h.period))::integer) FROM hit h)) f
+                 ON f.contract_id = h.contract_id AND f.year = extract(year FROM lower(h.period))::integer
+         ORDER BY h.id
+    LOOP
+        invoice_id := d.id;
+        number := d.number;
+        contract_id := d.contract_id;
+        kind := d.kind;
+        period := d.period;
+        causes := d.causes;
+        error_code := NULL;
+        error := NULL;
+        BEGIN
+            SELECT array_agg(ROW(d.id, p.line_no, p.description, p.month, p.quantity, p.unit_price,
+                                 p.tier_volume, p.fixed_fee, p.base_amount, p.base_index, p.new_index,
+                                 p.share, p.amount)::cultuur.invoice_line ORDER BY p.line_no)
+              INTO now_lines
+              FROM cultuur.invoice_lines(d.contract_id, d.kind, d.period, d.fee) p;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS error_code = RETURNED_SQLSTATE, error = MESSAGE_TEXT;
+            IF cultuur.stops_the_run(error_code) THEN
+                RAISE;
+            END IF;
+            issued := NULL; due := NULL; difference := NULL; facts := NULL; lines := NULL;
+            RETURN NEXT;
+            CONTINUE;
+        END;
+        -- what was issued per line (month; the one line per inhabitant has
+        -- none): its amounts summed over the invoice and its corrections,
+        -- its factors as the latest document printed them
+        WITH docs AS (
+            SELECT d.id AS doc
+            UNION ALL
+            SELECT ic.invoice_id FROM cultuur.invoice_correction ic WHERE ic.corrects = d.id
+        ), was AS (
+            SELECT coalesce(l.month, '-infinity') AS k, sum(l.amount) AS amount,
+                   (array_agg(l ORDER BY l.invoice_id DESC))[1] AS last
+              FROM docs JOIN cultuur.invoice_line l ON l.invoice_id = docs.doc
+             GROUP BY 1
+        ), now AS (
+            SELECT coalesce(n.month, '-infinity') AS k, n AS line
+              FROM unnest(coalesce(now_lines, '{}')) n
+        ), diff AS (
+            SELECT coalesce(now.k, was.k) AS k, now.line, was.last,
+                   coalesce((now.line).amount, 0) - coalesce(was.amount, 0) AS delta,
+                   concat_ws('; ',
+                       CASE WHEN now.line IS NULL THEN 'no longer in force' END,
+                       CASE WHEN was.last IS NULL THEN 'newly in force' END,
+                       CASE WHEN (now.line).quantity IS DISTINCT FROM (was.last).quantity
+                            THEN format('quantity %s -> %s', (was.last).quantity, (now.line).quantity) END,
+                       CASE WHEN (now.line).tier_volume IS DISTINCT FROM (was.last).tier_volume
+                            THEN format('tier volume %s -> %s', (was.last).tier_volume, (now.line).tier_volume) END,
+                       CASE WHEN (now.line).unit_price IS DISTINCT FROM (was.last).unit_price
+                            THEN format('unit price %s -> %s', (was.last).unit_price, (now.line).unit_price) END,
+                       CASE WHEN (now.line).share IS DISTINCT FROM (was.last).share
+                            THEN format('share %s -> %s', (was.last).share, (now.line).share) END,
+                       CASE WHEN (now.line).new_index IS DISTINCT FROM (was.last).new_index
+                            THEN format('index %s -> %s', (was.last).new_index, (now.line).new_index) END,
+                       CASE WHEN ((now.line).description LIKE '%on hold%') IS DISTINCT FROM ((was.last).description LIKE '%on hold%')
+                            THEN CASE WHEN (now.line).description LIKE '%on hold%' THEN 'put on hold' ELSE 'hold lifted' END END
+                   ) AS what
+              FROM now FULL JOIN was ON was.k = now.k
+        )
+        SELECT (SELECT i.total FROM cultuur.invoice i WHERE i.id = d.id)
+                 + coalesce((SELECT sum(i.total) FROM cultuur.invoice_correction ic
+                               JOIN cultuur.invoice i ON i.id = ic.invoice_id
+                              WHERE ic.corrects = d.id), 0),
+               coalesce((SELECT sum(n.amount) FROM unnest(coalesce(now_lines, '{}')) n), 0),
+               string_agg(format('%s: %s', CASE WHEN x.k = '-infinity' THEN 'the year' ELSE to_char(x.k, 'YYYY-MM') END,
+                                 coalesce(nullif(x.what, ''), 'amount')), '; ' ORDER BY x.k),
+               array_agg(ROW(x.n::integer,
+                             format('Correction of %s, %s: %s', d.number,
+                                    coalesce((x.line).description, (x.last).description),
+                                    coalesce(nullif(x.what, ''), 'amount')),
+                             coalesce((x.line).month, (x.last).month),
+                             coalesce((x.line).quantity, 0), (x.line).unit_price, (x.line).tier_volume,
+                             (x.line).fixed_fee, (x.line).base_amount, (x.line).base_index,
+                             (x.line).new_index, (x.line).share, x.delta)::cultuur.line_values
+                         ORDER BY x.k)
+          INTO issued, due, facts, lines
+          FROM (SELECT y.*, row_number() OVER (ORDER BY y.k) AS n FROM diff y WHERE y.delta <> 0) x;
+        difference := due - issued;
+        IF difference <> 0 OR lines IS NOT NULL THEN
+            facts := facts || format(' (%s)', d.causes);
+            RETURN NEXT;
+        END IF;
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.corrections_due(bigint[], integer) IS 'Internal (no role may call it): the issued invoices of the months noted in invoice_recheck (or its rows ids; but those a run issued, above invoice id run_from) whose amount the rules now give differently: what was issued (invoice and earlier corrections), what is due now, the difference, what changed, and the lines of the difference; or the error that keeps an invoice from being recomputed.';
+
 CREATE FUNCTION cultuur.stops_the_run(sqlstate text) RETURNS boolean
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN pg_catalog.left(sqlstate, 2) = ANY (ARRAY['40', '53', '54', '57', '58', 'XX'])
            OR sqlstate = '55P03';
 COMMENT ON FUNCTION cultuur.stops_the_run(text) IS 'Whether an error with this SQLSTATE stops an invoicing run (classes 40, 53, 54, 57, 58, XX and 55P03: not the fault of one invoice) rather than skipping the invoice it hit.';
 
--- The start of an invoicing run: the date checked, then the run
--- serialised.  A concurrent run waits here and then sees (READ COMMITTED)
--- what the first issued; under REPEATABLE READ it fails on the invoice
--- counter instead of issuing anything twice.  The lock is a row of a
--- table that no role can read or lock, unlike an advisory lock, which any
--- session could take and hold to block invoicing; updated, not only
--- locked, so that a guard of an invoiced fact whose REPEATABLE READ
--- snapshot predates this run fails instead of missing its invoices (see
--- invoicing_barrier).
 CREATE FUNCTION cultuur.start_invoicing_run(on_date date) RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp SET jit = off
@@ -951,18 +1259,111 @@ END;
 $$;
 COMMENT ON FUNCTION cultuur.issue_due_invoices(date) IS 'Internal (no role may call it; run_invoicing and run_invoicing_report take the invoicing lock and call it): issues the invoices due by on_date, one row per due invoice, with the invoice issued or, for one that cannot be issued, its SQLSTATE and reason.';
 
+CREATE FUNCTION cultuur.issue_corrections(on_date date, ids bigint[], run_from integer)
+    RETURNS TABLE (contract_id integer, kind text, period daterange,
+                   invoice_id integer, corrects text, error_code text, reason text)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    d    record;
+    doc  cultuur.issued_invoice;
+    keep bigint[] := ARRAY[]::bigint[];
+BEGIN
+    IF ids IS NULL OR cardinality(ids) = 0 THEN
+        RETURN;
+    END IF;
+    FOR d IN SELECT * FROM cultuur.corrections_due(ids, run_from) c ORDER BY c.invoice_id LOOP
+        contract_id := d.contract_id;
+        kind := NULL;
+        period := d.period;
+        corrects := d.number;
+        IF d.error_code IS NULL AND NOT cultuur.fits_amount(d.difference) THEN
+            d.error_code := '22003';
+            d.error := format('the correction %s is larger than an invoice amount can be (at most 9999999999.99)', d.difference);
+        END IF;
+        IF d.error_code IS NOT NULL THEN
+            RAISE WARNING 'invoice % (contract %) not corrected: %', d.number, d.contract_id, d.error
+                USING HINT = 'cultuur.pending_corrections lists it; it is tried again at the next run.';
+            -- its notes stay for the next run
+            keep := keep || ARRAY(SELECT r.id FROM cultuur.invoice_recheck r
+                                    JOIN cultuur.contract c ON c.service = r.service AND c.id = d.contract_id
+                                   WHERE r.id = ANY (ids) AND d.period @> r.month);
+            invoice_id := NULL;
+            error_code := d.error_code;
+            reason := d.error;
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        doc := cultuur.issue_invoice(d.contract_id,
+                                     CASE WHEN d.difference > 0 THEN 'supplement' ELSE 'credit_note' END,
+                                     d.period, on_date, d.difference, d.invoice_id,
+                                     format('correction of %s: %s', d.number, d.facts));
+        INSERT INTO cultuur.invoice_line (invoice_id, line_no, description, month, quantity, unit_price,
+                                          tier_volume, fixed_fee, base_amount, base_index, new_index,
+                                          share, amount)
+        SELECT doc.id, l.line_no, l.description, l.month, l.quantity, l.unit_price, l.tier_volume,
+               l.fixed_fee, l.base_amount, l.base_index, l.new_index, l.share, l.amount
+          FROM unnest(d.lines) l;
+        INSERT INTO cultuur.invoice_correction (invoice_id, corrects, facts)
+        VALUES (doc.id, d.invoice_id, d.facts);
+        kind := doc.kind;
+        invoice_id := doc.id;
+        error_code := NULL;
+        reason := d.facts;
+        RETURN NEXT;
+    END LOOP;
+    DELETE FROM cultuur.invoice_recheck r WHERE r.id = ANY (ids) AND r.id <> ALL (keep);
+END;
+$$;
+COMMENT ON FUNCTION cultuur.issue_corrections(date, bigint[], integer) IS 'Internal (no role may call it; run_invoicing and run_invoicing_report call it): issues, dated on_date, a supplementary invoice or credit note for every issued invoice whose amount the facts noted in invoice_recheck change, records it in invoice_correction, and removes the notes it handled (ids: those read when the run started).';
+
+CREATE FUNCTION cultuur.corrections_pending()
+    RETURNS TABLE (invoice_id integer, number text, contract_id integer, kind text,
+                   period daterange, issued cultuur.amount, due cultuur.amount,
+                   difference cultuur.amount, document text, facts text, causes text,
+                   error_code text, error text)
+    LANGUAGE sql STABLE
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+SELECT c.invoice_id, c.number, c.contract_id, c.kind, c.period,
+       CASE WHEN cultuur.fits_amount(c.issued) THEN c.issued::cultuur.amount END,
+       CASE WHEN cultuur.fits_amount(c.due) THEN c.due::cultuur.amount END,
+       CASE WHEN cultuur.fits_amount(c.difference) THEN c.difference::cultuur.amount END,
+       CASE WHEN c.error_code IS NOT NULL THEN 'none yet: cannot be recomputed'
+            WHEN c.difference > 0 THEN 'supplementary invoice'
+            ELSE 'credit note' END,
+       c.facts, c.causes, c.error_code, c.error
+  FROM cultuur.corrections_due(NULL, NULL) c
+ ORDER BY c.invoice_id
+$$;
+COMMENT ON FUNCTION cultuur.corrections_pending() IS 'The corrections the next run_invoicing issues: per issued invoice whose amount the rules now give differently, what was issued (with earlier corrections), what is due, the difference, the document it becomes, what changed and why (causes noted: usage, hold, termination, renewal, contract); or why it cannot be recomputed yet.';
+
 CREATE OR REPLACE FUNCTION cultuur.run_invoicing(on_date date)
     RETURNS SETOF cultuur.issued_invoice
     LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
+DECLARE
+    notes    bigint[];
+    run_from integer;
+    done     integer[];
 BEGIN
     PERFORM cultuur.start_invoicing_run(on_date);
+    -- the facts noted so far: the due invoices include them, and the
+    -- invoices issued before are corrected for them
+    notes := ARRAY(SELECT r.id FROM cultuur.invoice_recheck r);
+    run_from := coalesce((SELECT max(i.id) FROM cultuur.invoice i), 0);
     RETURN QUERY SELECT (r.invoice).* FROM cultuur.issue_due_invoices(on_date) r
                   WHERE (r.invoice).id IS NOT NULL;
+    -- (read in a statement of its own: one that calls issue_corrections
+    -- does not see the documents it writes)
+    done := ARRAY(SELECT r.invoice_id FROM cultuur.issue_corrections(on_date, notes, run_from) r
+                   WHERE r.invoice_id IS NOT NULL);
+    RETURN QUERY SELECT i.* FROM cultuur.invoice i WHERE i.id = ANY (done) ORDER BY i.seq;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.run_invoicing(date) IS 'Issues, dated on_date, every invoice that is due by then and not yet issued, with its lines, and returns them. Running it again creates nothing new; concurrent runs are serialised and issue each invoice once. An invoice that cannot be issued (figures missing, an amount too large) is skipped with a warning and the others are issued (see run_invoicing_report and invoicing_blocked).';
+COMMENT ON FUNCTION cultuur.run_invoicing(date) IS 'Issues, dated on_date, every invoice that is due by then and not yet issued, with its lines, then a supplementary invoice or credit note for every issued invoice that facts entered since change (see pending_corrections), and returns them. Running it again creates nothing new; concurrent runs are serialised and issue each invoice once. An invoice that cannot be issued (figures missing, an amount too large) is skipped with a warning and the others are issued (see run_invoicing_report and invoicing_blocked).';
 
 CREATE FUNCTION cultuur.run_invoicing_report(on_date date)
     RETURNS TABLE (contract_id integer, kind text, period daterange, status text,
@@ -971,8 +1372,15 @@ CREATE FUNCTION cultuur.run_invoicing_report(on_date date)
     LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
+DECLARE
+    notes    bigint[];
+    run_from integer;
+    done     jsonb[];
 BEGIN
     PERFORM cultuur.start_invoicing_run(on_date);
+    -- as run_invoicing
+    notes := ARRAY(SELECT r.id FROM cultuur.invoice_recheck r);
+    run_from := coalesce((SELECT max(i.id) FROM cultuur.invoice i), 0);
     RETURN QUERY
     SELECT r.contract_id, r.kind, r.period,
            CASE WHEN (r.invoice).id IS NULL THEN 'not issued' ELSE 'issued' END,
@@ -980,9 +1388,21 @@ BEGIN
            r.error_code, r.reason
       FROM cultuur.issue_due_invoices(on_date) r
      ORDER BY (r.invoice).id IS NULL, (r.invoice).seq, r.contract_id, lower(r.period);
+    -- then the corrections: kind is the document's (supplement or
+    -- credit_note), reason says which invoice and what changed
+    done := ARRAY(SELECT to_jsonb(r) FROM cultuur.issue_corrections(on_date, notes, run_from) r);
+    RETURN QUERY
+    SELECT (r->>'contract_id')::integer, CASE WHEN i.id IS NULL THEN 'correction' ELSE i.kind END,
+           (r->>'period')::daterange,
+           CASE WHEN i.id IS NULL THEN 'not corrected' ELSE 'correction issued' END,
+           i.id, i.number, i.total::cultuur.amount,
+           r->>'error_code', format('correction of %s: %s', r->>'corrects', r->>'reason')
+      FROM unnest(done) r
+      LEFT JOIN cultuur.invoice i ON i.id = (r->>'invoice_id')::integer
+     ORDER BY i.id IS NULL, i.seq, (r->>'contract_id')::integer, lower((r->>'period')::daterange);
 END;
 $$;
-COMMENT ON FUNCTION cultuur.run_invoicing_report(date) IS 'run_invoicing, reporting every due invoice: issued (with its id, number and total) or not issued (with the SQLSTATE and the reason: figures missing, an amount too large). The issued ones first, in number order.';
+COMMENT ON FUNCTION cultuur.run_invoicing_report(date) IS 'run_invoicing, reporting every due invoice: issued (with its id, number and total) or not issued (with the SQLSTATE and the reason: figures missing, an amount too large), the issued ones first, in number order; then every correction: issued (a supplement or credit_note, naming the invoice and what changed) or not corrected (why).';
 
 CREATE OR REPLACE FUNCTION cultuur.invoicing_blocked(on_date date)
     RETURNS TABLE (contract_id integer, kind text, period daterange, due date, reason text)
@@ -1024,12 +1444,44 @@ END;
 $$;
 COMMENT ON FUNCTION cultuur.invoicing_blocked(date) IS 'Invoices due by a date that a run on that date would not issue, and why: a population count or index not entered, or (with its SQLSTATE) an amount too large for an invoice.';
 
+CREATE VIEW cultuur.pending_corrections AS
+SELECT * FROM cultuur.corrections_pending();
+COMMENT ON VIEW cultuur.pending_corrections IS 'Before a run: every supplementary invoice or credit note the next run_invoicing issues because a fact changed after an invoice was issued (late usage, a tier crossed late, a hold, a termination, a renewal or contract entered late), with the amounts and what changed.';
+GRANT SELECT ON cultuur.pending_corrections TO cultuur_reporting;
+ALTER EXTENSION cultuur DROP VIEW cultuur.pending_corrections;
+
+-- a book: taken into the extension to be replaced, then released again
+ALTER EXTENSION cultuur ADD VIEW cultuur.invoice_balance;
+CREATE OR REPLACE VIEW cultuur.invoice_balance AS
+SELECT i.id AS invoice_id, i.number, i.library_id, i.contract_id, i.kind, i.period,
+       i.issued_on, i.due_on, i.total,
+       coalesce(p.paid, 0.00)::cultuur.amount AS paid,
+       coalesce(cn.credited, 0.00)::cultuur.amount AS credited,
+       (i.total - coalesce(p.paid, 0.00) - coalesce(cn.credited, 0.00))::cultuur.amount AS outstanding
+  FROM cultuur.invoice i
+  LEFT JOIN (SELECT invoice_id, pg_catalog.sum(amount) AS paid FROM cultuur.payment GROUP BY invoice_id) p
+         ON p.invoice_id = i.id
+  LEFT JOIN (SELECT credit_for, -pg_catalog.sum(total) AS credited FROM cultuur.invoice
+              WHERE kind = 'credit_note' GROUP BY credit_for) cn
+         ON cn.credit_for = i.id
+ WHERE i.kind <> 'credit_note';
+COMMENT ON VIEW cultuur.invoice_balance IS 'Per invoice (a supplementary invoice is one of its own): total, paid, credited (its credit notes, of finance or of a run''s corrections) and outstanding (negative: to be refunded).';
+
+ALTER EXTENSION cultuur DROP VIEW cultuur.invoice_balance;
+
 REVOKE ALL ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.fee_factors),
                        cultuur.invoices_due_fees(date),
                        cultuur.issue_due_invoices(date),
                        cultuur.start_invoicing_run(date),
+                       cultuur.fee_factors_of(integer[], integer[]),
+                       cultuur.corrections_due(bigint[], integer),
+                       cultuur.issue_corrections(date, bigint[], integer),
+                       cultuur.note_recheck(text, date, date, text),
+                       cultuur.recheck_noted(text, date, text),
+                       cultuur.fact_recheck(),
+                       cultuur.corrections_pending(),
                        cultuur.run_invoicing_report(date),
                        cultuur.invoicing_blocked(date)
   FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION cultuur.invoicing_blocked(date) TO cultuur_reporting;
+GRANT EXECUTE ON FUNCTION cultuur.invoicing_blocked(date), cultuur.corrections_pending() TO cultuur_reporting;
 GRANT EXECUTE ON FUNCTION cultuur.run_invoicing_report(date) TO cultuur_finance;

@@ -281,13 +281,19 @@ SELECT i.number, il.line_no, il.description, il.month, il.quantity, il.unit_pric
   FROM cultuur.invoice i JOIN cultuur.invoice_line il ON il.invoice_id = i.id
  WHERE i.number IN ('2023/000008', '2023/000009', '2023/000012') ORDER BY i.number, il.line_no;
 -- a late March event after the invoice: a6 now counts in March (3) and
--- the consortium total is 2002, but the issued invoice stays 55.67
+-- the consortium total is 2002.  The issued invoice stays 55.67; the next
+-- run issues the difference as a supplementary invoice (doc/rules.md §9):
+-- March 3 x 5.43 (volume 2002, still > 2000) = 16.29 instead of 2 x 5.43
+-- = 10.86, 5.43 more.  No other library's March price moves (the tier was
+-- > 2000 already).
 INSERT INTO cultuur.usage_event VALUES (1, 'aa00000000000006', 'film-1B', 'film_started', '2023-03-30 19:00+00');
 SELECT mu.month, mu.unique_users AS antwerp, cu.unique_users AS consortium
   FROM cultuur.monthly_usage mu
   JOIN cultuur.consortium_usage cu ON cu.service = mu.service AND cu.month = mu.month
  WHERE mu.library_id = 1 AND mu.month = '2023-03-01' ORDER BY mu.month;
 SELECT number, total FROM cultuur.invoice WHERE number = '2023/000009';
+SELECT number, contract_id, period, issued, due, difference, document, facts
+  FROM cultuur.pending_corrections;
 
 --
 -- 6. Payments, formal notice, suspension (E 8.6, E 8.7, F 8.3, F 8.4).
@@ -416,7 +422,9 @@ SELECT contract_id, library_id, year, inhabitants, months, cap, unique_users, re
   FROM cultuur.reach_cap_status(2023) ORDER BY contract_id;
 
 --
--- 8. Invoicing on the first of every month, June 2023 - June 2024.
+-- 8. Invoicing on the first of every month, August 2023 - June 2024 (a
+-- run in June or July 2023 is refused: credit note 2023/000014 is dated
+-- 25 July 2023, and the pending correction would be numbered after it).
 --   1 August 2023, second quarter 2023 (after credit note 2023/000014):
 --     2023/000015 c2 Antwerp 1B: April 1 x 6.11 (volume exactly 2000)
 --                 = 6.11; May, June 0
@@ -425,10 +433,12 @@ SELECT contract_id, library_id, year, inhabitants, months, cap, unique_users, re
 --     2023/000018 c5 Fictiefdorp 2A: 675.00 / 4 = 168.75
 --     2023/000019 c6 Kleindorp 1B: April 3 x 6.11 = 18.33; May 3 x 6.79
 --                 (volume 3) = 20.37; June 20.37; total 59.07
+--     2023/000020 c2 supplementary invoice on 2023/000009 (a6's late
+--                 March event): 5.43
 --   1 November 2023, third quarter:
---     2023/000020 c2 0.00, 2023/000021 c3 1,591.89, 2023/000022 c4 0.00,
---     2023/000023 c5 168.75,
---     2023/000024 c6 Kleindorp: July 20.37 + August 20.37 + September on
+--     2023/000021 c2 0.00, 2023/000022 c3 1,591.89, 2023/000023 c4 0.00,
+--     2023/000024 c5 168.75,
+--     2023/000025 c6 Kleindorp: July 20.37 + August 20.37 + September on
 --                 hold (3 users, 0.00) = 40.74
 --   1 February 2024, fourth quarter 2023:
 --     2024/000001 c2 0.00, 2024/000002 c3 1,591.89, 2024/000003 c4 0.00,
@@ -450,13 +460,13 @@ SELECT contract_id, library_id, year, inhabitants, months, cap, unique_users, re
 -- (run in another session time zone: invoicing does not depend on it)
 SET TimeZone = 'Asia/Tokyo';
 SELECT d::date AS run_on, i.number, i.contract_id, i.kind, i.period, i.total
-  FROM generate_series('2023-06-01'::date, '2024-06-01'::date, interval '1 month') d
+  FROM generate_series('2023-08-01'::date, '2024-06-01'::date, interval '1 month') d
  CROSS JOIN LATERAL cultuur.run_invoicing(d::date) i
  ORDER BY i.year, i.seq;
 SELECT i.number, il.line_no, il.description, il.month, il.quantity, il.unit_price,
        il.tier_volume, il.fixed_fee, il.base_amount, il.base_index, il.new_index, il.share, il.amount
   FROM cultuur.invoice i JOIN cultuur.invoice_line il ON il.invoice_id = i.id
- WHERE i.number IN ('2023/000024', '2024/000005', '2024/000006', '2024/000010') ORDER BY i.number, il.line_no;
+ WHERE i.number IN ('2023/000020', '2023/000025', '2024/000005', '2024/000006', '2024/000010') ORDER BY i.number, il.line_no;
 
 --
 -- 9. Budget, first look (after the run of 1 June 2024).  The council's
@@ -485,7 +495,8 @@ SELECT 1, 2026, s, 0.5, 2.0 FROM unnest('{ebooks,film-2A}'::text[]) s;
 --             430,140.0; 838.54 + round(0.1645 x 430,140.0 = 70,758.03, 2)
 --             = 71,596.57; CPI 135.39 x 1.02 = 138.0978;
 --             round(71,596.57 x 138.0978 / 118.32 = 83,564.3070, 2) = 83,564.31
---   film-1B 2022 33.95; 2023 55.67 + 6.11 + 0 + 0 = 61.78; 2024 0.00 for
+--   film-1B 2022 33.95; 2023 55.67 + 5.43 (the supplement of a6's late
+--           March event) + 6.11 + 0 + 0 = 67.21; 2024 0.00 for
 --           the first quarter + April-December 9 x 3 x 6.11 = 164.97;
 --           2025 12 x 3 x 6.11 = 219.96; 2026 (to 30 September) 9 x 3 x
 --           6.11 = 164.97
@@ -500,8 +511,8 @@ SELECT 1, 2026, s, 0.5, 2.0 FROM unnest('{ebooks,film-2A}'::text[]) s;
 --           3 quarters of round(5,204.69 / 4 = 1,301.1725, 2) = 1,301.17
 --           = 3,903.51
 -- Per year: 2022 11,751.64 + 33.95 + 0.00 = 11,785.59 (approved 23,751.50:
---   11,965.91 left); 2023 76,355.50 + 61.78 + 6,367.56 = 82,784.84
---   (67,215.16 left); 2024 77,963.94 + 0.00 + 1,597.50 invoiced and 164.97
+--   11,965.91 left); 2023 76,355.50 + 67.21 + 6,367.56 = 82,790.27
+--   (67,209.73 left); 2024 77,963.94 + 0.00 + 1,597.50 invoiced and 164.97
 --   + 4,792.50 projected = 79,561.44 + 4,957.47 = 84,518.91 (65,481.09
 --   left); 2025 81,522.97 + 219.96 + 5,178.80 = 86,921.73 projected
 --   (80,000.00 - 86,921.73 = -6,921.73: over budget); 2026 83,564.31 +
@@ -652,7 +663,7 @@ SELECT i.number, c.service, i.kind, i.period, i.issued_on, i.due_on, i.total
  WHERE i.library_id = 1 ORDER BY i.year, i.seq;
 -- totals per service and year (invoice period), credit notes included:
 --   ebooks  11,751.64; 76,355.50; 77,963.94; 81,522.97; 62,720.75
---   film-1B 33.95; 61.78; 0.00; 13.58; 0.00
+--   film-1B 33.95; 67.21 (5 documents: the supplement); 0.00; 13.58; 0.00
 --   film-2A 0.00 (1,058.83 credited); 6,367.56; 4 x 1,597.50 = 6,390.00;
 --           4 x 1,294.70 = 5,178.80; 3 x 1,301.96 = 3,905.88
 SELECT c.service, extract(year FROM lower(i.period))::integer AS year, sum(i.total) AS total,
@@ -668,7 +679,7 @@ SELECT count(*) AS invoices_not_adding_up
 -- 13. Budget at the end: everything is invoiced, nothing projected.
 --   2022 11,751.64 + 33.95 + 0.00 = 11,785.59; variance 23,751.50 -
 --        11,785.59 = 11,965.91
---   2023 76,355.50 + 61.78 + 6,367.56 = 82,784.84; 67,215.16
+--   2023 76,355.50 + 67.21 + 6,367.56 = 82,790.27; 67,209.73
 --   2024 77,963.94 + 0.00 + 6,390.00 = 84,353.94; 65,646.06
 --   2025 81,522.97 + 13.58 + 5,178.80 = 86,715.35; -6,715.35
 --   2026 62,720.75 + 0.00 + 3,905.88 = 66,626.63; 13,373.37

@@ -46,3 +46,22 @@ CREATE TYPE cultuur.fee_factors AS (
     note           text
 );
 COMMENT ON TYPE cultuur.fee_factors IS 'The factors of a yearly fee per inhabitant that an invoice line shows (columns of fee_detail): basis, unit price, tier volume, fixed fee, yearly amount, January indexes, indexed amount, and the note that says why the amount is missing.';
+
+-- A line of an invoice as the engine computes it before it is stored (the
+-- columns of invoice_line after invoice_id: no function of the extension
+-- names the table's own row type, see 70_books.sql).
+CREATE TYPE cultuur.line_values AS (
+    line_no     integer,
+    description text,
+    month       date,
+    quantity    numeric,
+    unit_price  numeric,
+    tier_volume numeric,
+    fixed_fee   numeric,
+    base_amount numeric,
+    base_index  numeric,
+    new_index   numeric,
+    share       text,
+    amount      numeric(12,2)
+);
+COMMENT ON TYPE cultuur.line_values IS 'An invoice line before it is stored: the columns of invoice_line but invoice_id (corrections_due returns the lines of a correction in it).';

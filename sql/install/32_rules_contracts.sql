@@ -375,6 +375,15 @@ BEGIN
                       DETAIL = format('The initial term is at most %s from the start%s.', s.initial_term,
                                       CASE WHEN fw_signed IS NOT NULL THEN format(' and ends no later than the framework agreement in force when it was signed (%s)', fw_signed) ELSE '' END),
                       HINT = format('End the initial term on or before %s, or leave initial_end empty.', max_end);
+        ELSIF $4 < max_end AND $4 >= $3 THEN
+            -- the term is fixed (F 10.1): a shorter one would end the
+            -- contract early, which a notice may not do either
+            RAISE EXCEPTION 'contract for library % and service "%": initial term to % is shorter than the agreement gives', $1, $2, $4
+                USING ERRCODE = 'CC005',
+                      DETAIL = format('The initial term is %s from the start%s; a film contract is not ended early (F 10.1).', s.initial_term,
+                                      CASE WHEN fw_signed IS NOT NULL AND fw_signed = max_end
+                                           THEN format(', cut at the end of the framework agreement in force when it was signed (%s)', fw_signed) ELSE '' END),
+                      HINT = format('End the initial term on %s, or leave initial_end empty.', max_end);
         END IF;
     ELSIF $4 IS NULL THEN
         RAISE EXCEPTION 'contract for library % and service "%" needs an initial_end', $1, $2
@@ -394,7 +403,7 @@ BEGIN
     RETURN $4;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.contract_initial_end(integer, text, date, date, date) IS 'The initial end of a contract starting on starts_on and signed on signed_on (dates from 1900 to 2200, else 22008): checked against its service''s initial term and the framework agreement in force on the signing date (CC005, CC009), filled in when the service fixes the term and none is given.';
+COMMENT ON FUNCTION cultuur.contract_initial_end(integer, text, date, date, date) IS 'The initial end of a contract starting on starts_on and signed on signed_on (dates from 1900 to 2200, else 22008): checked against its service''s initial term (exactly that term, cut at the framework agreement in force on the signing date: CC005 when longer or shorter, CC009 beyond the framework), filled in when the service fixes the term and none is given.';
 
 -- Library, service, start and initial term of a contract are fixed once
 -- renewals or a termination were recorded on them (doc/rules.md §7).

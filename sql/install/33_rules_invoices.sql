@@ -88,3 +88,34 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION cultuur.issue_invoice(integer, text, daterange, date, numeric, integer, text) IS 'Writes an invoice header with the next gapless number of the year of issued_on (used by run_invoicing and credit_note).';
+
+-- Whether this transaction noted the month already (a bulk load of
+-- contracts or usage notes each month once).  Only its own notes count: a
+-- note of another transaction may have been read, and will be removed, by
+-- a run that did not see this transaction's facts.
+CREATE FUNCTION cultuur.recheck_noted(service text, month date, cause text) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+SELECT EXISTS (SELECT 1 FROM cultuur.invoice_recheck r
+                WHERE r.service = $1 AND r.month = $2 AND r.cause = $3
+                  AND cultuur.xid_is_current(r.xmin))
+$$;
+COMMENT ON FUNCTION cultuur.recheck_noted(text, date, text) IS 'Internal: whether the current transaction noted this lot, month and cause in invoice_recheck already.';
+
+-- A fact of a lot changed for the months from_month to to_month (first
+-- days; only those up to today's month can have been invoiced): noted for
+-- the next invoicing run, which corrects what it billed from them
+-- (doc/rules.md §9).
+CREATE FUNCTION cultuur.note_recheck(service text, from_month date, to_month date, cause text)
+    RETURNS void
+    LANGUAGE sql
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+INSERT INTO cultuur.invoice_recheck (service, month, cause)
+SELECT $1, m::date, $4
+  FROM generate_series(date_trunc('month', $2), date_trunc('month', least($3, cultuur.today())),
+                       interval '1 month') m
+ WHERE NOT cultuur.recheck_noted($1, m::date, $4)
+$$;
+COMMENT ON FUNCTION cultuur.note_recheck(text, date, date, text) IS 'Internal: notes in invoice_recheck that the facts of service changed for the months from from_month to to_month (up to today''s), for the next invoicing run to correct.';

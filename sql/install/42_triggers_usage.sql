@@ -41,6 +41,12 @@ BEGIN
           FROM fresh f GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
         ON CONFLICT (library_id, service, month)
         DO UPDATE SET unique_users = m.unique_users + excluded.unique_users
+    ), recheck AS (
+        -- a month that was invoiced already is corrected by the next run
+        -- (doc/rules.md §9): noted for every lot and month counted here
+        INSERT INTO cultuur.invoice_recheck (service, month, cause)
+        SELECT DISTINCT f.service, f.month, 'usage' FROM fresh f
+         WHERE NOT cultuur.recheck_noted(f.service, f.month, 'usage')
     )
     INSERT INTO cultuur.consortium_usage AS c (service, month, unique_users)
     SELECT f.service, f.month, count(*)
@@ -59,7 +65,7 @@ BEGIN
     RETURN NULL;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.usage_count() IS 'Statement trigger: adds the members who started a film, at a library whose contract for the lot is in force that day, to monthly_user (once per library, lot and Brussels month) and the newly counted ones to monthly_usage and consortium_usage.';
+COMMENT ON FUNCTION cultuur.usage_count() IS 'Statement trigger: adds the members who started a film, at a library whose contract for the lot is in force that day, to monthly_user (once per library, lot and Brussels month) and the newly counted ones to monthly_usage and consortium_usage, and notes their lot and month in invoice_recheck.';
 CREATE TRIGGER usage_count AFTER INSERT ON cultuur.usage_event
     REFERENCING NEW TABLE AS new_events
     FOR EACH STATEMENT EXECUTE FUNCTION cultuur.usage_count();

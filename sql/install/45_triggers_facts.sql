@@ -168,3 +168,59 @@ CREATE TRIGGER contract_invoiced_guard BEFORE UPDATE ON cultuur.contract
            NEW.basis_pct, NEW.prorata_rule, NEW.index_from))
     EXECUTE FUNCTION cultuur.contract_invoiced_guard();
 COMMENT ON TRIGGER contract_invoiced_guard ON cultuur.contract IS 'A contract''s fee columns (basis share, pro-rata rule, index_from) cannot change for years an issued invoice billed (CC010; doc/rules.md §9).';
+
+-- Facts entered after their months may have been invoiced: a reach-cap
+-- hold (its months), a termination or a renewal (from 1 January of the
+-- year it changes: a per-inhabitant lot's consortium tier counts the
+-- libraries in force that year), a contract (from 1 January of its start
+-- year, for the same reason).  Noted for the next invoicing run, which
+-- issues the difference (doc/rules.md §9).
+CREATE FUNCTION cultuur.fact_recheck() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    r          jsonb;
+    svc        text;
+    from_month date;
+    to_month   date;
+BEGIN
+    IF cultuur.restoring() THEN
+        RETURN NULL;
+    END IF;
+    -- the row as jsonb: one trigger function for four tables
+    IF TG_OP = 'DELETE' THEN
+        r := to_jsonb(OLD);
+    ELSE
+        r := to_jsonb(NEW);
+    END IF;
+    IF TG_TABLE_NAME = 'contract' THEN
+        svc := r->>'service';
+    ELSE
+        SELECT c.service INTO svc FROM cultuur.contract c WHERE c.id = (r->>'contract_id')::integer;
+    END IF;
+    from_month := CASE TG_TABLE_NAME
+                      WHEN 'reach_hold' THEN (r->>'starts_on')::date
+                      WHEN 'termination' THEN date_trunc('year', (r->>'effective_end')::date)::date
+                      ELSE date_trunc('year', (r->>'starts_on')::date)::date END;
+    to_month := CASE WHEN TG_TABLE_NAME = 'reach_hold' THEN (r->>'ends_on')::date ELSE cultuur.today() END;
+    IF svc IS NOT NULL THEN
+        PERFORM cultuur.note_recheck(svc, from_month, to_month,
+                                     CASE TG_TABLE_NAME WHEN 'reach_hold' THEN 'hold' ELSE TG_TABLE_NAME END);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.fact_recheck() IS 'Trigger: notes the months a hold, termination, renewal or new contract may change in invoices already issued (note_recheck), for the next invoicing run to correct.';
+CREATE TRIGGER invoice_recheck AFTER INSERT OR DELETE ON cultuur.reach_hold
+    FOR EACH ROW EXECUTE FUNCTION cultuur.fact_recheck();
+COMMENT ON TRIGGER invoice_recheck ON cultuur.reach_hold IS 'A hold entered or removed after its months were invoiced is corrected by the next run (doc/rules.md §9).';
+CREATE TRIGGER invoice_recheck AFTER INSERT OR DELETE ON cultuur.termination
+    FOR EACH ROW EXECUTE FUNCTION cultuur.fact_recheck();
+COMMENT ON TRIGGER invoice_recheck ON cultuur.termination IS 'A termination entered or removed after periods it changes were invoiced is corrected by the next run (doc/rules.md §9).';
+CREATE TRIGGER invoice_recheck AFTER INSERT OR DELETE ON cultuur.renewal
+    FOR EACH ROW EXECUTE FUNCTION cultuur.fact_recheck();
+COMMENT ON TRIGGER invoice_recheck ON cultuur.renewal IS 'A renewal entered or removed after periods it changes were invoiced is corrected by the next run (doc/rules.md §9).';
+CREATE TRIGGER invoice_recheck AFTER INSERT ON cultuur.contract
+    FOR EACH ROW EXECUTE FUNCTION cultuur.fact_recheck();
+COMMENT ON TRIGGER invoice_recheck ON cultuur.contract IS 'A contract entered after the months of its start year were invoiced changes the consortium tier of its lot: corrected by the next run (doc/rules.md §9).';

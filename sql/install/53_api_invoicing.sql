@@ -214,12 +214,40 @@ END;
 $$;
 COMMENT ON FUNCTION cultuur.invoice_preview(integer, text, daterange) IS 'The lines an invoice for a contract and period would have, with every factor: per inhabitant, the yearly fee (or a quarter of it) pro rata; per user, each month''s unique users at that month''s consortium tier price (0 while on hold).';
 
--- What a run works on: the invoices due by a date (invoices_due), each with
--- the factors of its yearly fee when it is billed per inhabitant, from ONE
--- fee_detail over the years those invoices cover (fee_detail computes the
--- consortium tier volume over every contract: once per invoice, as a
--- preview per invoice does, a run would cost the square of the number of
--- contracts).
+-- The factors of the yearly fees per inhabitant of the given contracts
+-- and years, from ONE fee_detail over the years concerned (fee_detail
+-- computes the consortium tier volume over every contract: once per
+-- invoice, as a preview per invoice does, a run would cost the square of
+-- the number of contracts).  Contracts billed per user are left out.
+CREATE FUNCTION cultuur.fee_factors_of(contract_ids integer[], years integer[])
+    RETURNS TABLE (contract_id integer, year integer, fee cultuur.fee_factors)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+WITH want AS MATERIALIZED (
+    SELECT DISTINCT u.contract_id, u.year
+      FROM unnest($1, $2) AS u (contract_id, year)
+      JOIN cultuur.contract c ON c.id = u.contract_id
+      JOIN cultuur.service s ON s.code = c.service AND s.price_model = 'per_inhabitant'
+), span AS MATERIALIZED (
+    -- the years fee_detail computes (a contract entered before 0.2 may
+    -- have been dated outside them: its invoices fail alone, see
+    -- invoice_lines)
+    SELECT greatest(min(w.year), 1900) AS lo, least(max(w.year), 2200) AS hi FROM want w
+)
+-- no fee_detail at all when no contract per inhabitant is asked for
+SELECT f.contract_id, f.year,
+       ROW(f.basis, f.unit_price, f.tier_volume, f.fixed_fee, f.yearly_amount,
+           f.base_index, f.year_index, f.indexed_amount, f.note)::cultuur.fee_factors
+  FROM span CROSS JOIN LATERAL cultuur.fee_detail(span.lo, span.hi) f
+  JOIN want w ON w.contract_id = f.contract_id AND w.year = f.year
+ WHERE span.lo <= span.hi
+$$;
+COMMENT ON FUNCTION cultuur.fee_factors_of(integer[], integer[]) IS 'Internal (no role may call it): the fee factors (fee_detail, computed once) of the given contracts billed per inhabitant in the given years, pairwise.';
+
+-- What a run works on: the invoices due by a date (invoices_due), in the
+-- order a run issues them, each with the factors of its yearly fee when it
+-- is billed per inhabitant.
 CREATE FUNCTION cultuur.invoices_due_fees(on_date date)
     RETURNS TABLE (contract_id integer, kind text, period daterange, due date,
                    fee cultuur.fee_factors)
@@ -228,31 +256,151 @@ CREATE FUNCTION cultuur.invoices_due_fees(on_date date)
     AS $$
 WITH d AS MATERIALIZED (
     SELECT x.contract_id, x.kind, x.period, x.due,
-           s.price_model = 'per_inhabitant' AS per_inhabitant,
            extract(year FROM lower(x.period))::integer AS year
       FROM cultuur.invoices_due($1) x
-      JOIN cultuur.contract c ON c.id = x.contract_id
-      JOIN cultuur.service s ON s.code = c.service
-), years AS MATERIALIZED (
-    -- the years fee_detail computes (a contract entered before 0.2 may
-    -- have been dated outside them: its invoices fail alone, see
-    -- invoice_lines)
-    SELECT greatest(min(d.year), 1900) AS lo, least(max(d.year), 2200) AS hi
-      FROM d WHERE d.per_inhabitant
-), fees AS (
-    -- no fee_detail at all when no invoice per inhabitant is due
-    SELECT f.contract_id, f.year,
-           ROW(f.basis, f.unit_price, f.tier_volume, f.fixed_fee, f.yearly_amount,
-               f.base_index, f.year_index, f.indexed_amount, f.note)::cultuur.fee_factors AS fee
-      FROM years CROSS JOIN LATERAL cultuur.fee_detail(years.lo, years.hi) f
-     WHERE years.lo <= years.hi
 )
-SELECT d.contract_id, d.kind, d.period, d.due, fees.fee
+SELECT d.contract_id, d.kind, d.period, d.due, f.fee
   FROM d
-  LEFT JOIN fees ON d.per_inhabitant AND fees.contract_id = d.contract_id AND fees.year = d.year
+  LEFT JOIN cultuur.fee_factors_of((SELECT array_agg(d.contract_id) FROM d),
+                                   (SELECT array_agg(d.year) FROM d)) f
+         ON f.contract_id = d.contract_id AND f.year = d.year
  ORDER BY d.due, d.contract_id, lower(d.period)
 $$;
-COMMENT ON FUNCTION cultuur.invoices_due_fees(date) IS 'Internal (no role may call it): invoices_due(on_date) in the order a run issues them, each with the factors of its yearly fee when billed per inhabitant, from one fee_detail over the years concerned.';
+COMMENT ON FUNCTION cultuur.invoices_due_fees(date) IS 'Internal (no role may call it): invoices_due(on_date) in the order a run issues them, each with the factors of its yearly fee when billed per inhabitant (fee_factors_of).';
+
+-- Corrections (doc/rules.md §9): the issued invoices of the months noted
+-- in invoice_recheck (all of them, or the rows ids), recomputed with the
+-- facts as they are now (invoice_lines), against what was issued for
+-- them: the invoice and the corrections runs issued since
+-- (invoice_correction; a credit note of finance's is not undone).  One row
+-- per invoice whose amount differs, with the lines of the difference
+-- (line by line, keyed by month) and what changed; or, for an invoice
+-- that cannot be recomputed now, the error.
+CREATE FUNCTION cultuur.corrections_due(ids bigint[] DEFAULT NULL, run_from integer DEFAULT NULL)
+    RETURNS TABLE (invoice_id integer, number text, contract_id integer, kind text,
+                   period daterange, causes text, issued numeric, due numeric,
+                   difference numeric, facts text, lines cultuur.line_values[],
+                   error_code text, error text)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    d    record;
+    now_lines cultuur.invoice_line[];
+BEGIN
+    FOR d IN
+        WITH noted AS MATERIALIZED (
+            -- each lot, month and cause once, however often it was noted
+            SELECT DISTINCT r.service, r.month, r.cause
+              FROM cultuur.invoice_recheck r
+             WHERE ($1 IS NULL OR r.id = ANY ($1))
+        ), hit AS MATERIALIZED (
+            SELECT i.id, i.number, i.contract_id, i.kind, i.period,
+                   string_agg(DISTINCT n.cause, ', ' ORDER BY n.cause) AS causes
+              FROM noted n
+              JOIN cultuur.contract c ON c.service = n.service
+              JOIN cultuur.invoice i ON i.contract_id = c.id
+                                    AND i.kind IN ('ebooks_year', 'film_quarter')
+                                    AND i.period @> n.month
+               -- not an invoice the run asking issued (ids above run_from,
+               -- by this transaction): computed from the facts of every
+               -- note it read (see issue_corrections)
+             WHERE NOT (i.id > coalesce($2, 2147483647) AND cultuur.xid_is_current(i.xmin))
+             GROUP BY i.id, i.number, i.contract_id, i.kind, i.period
+        )
+        SELECT h.*, f.fee
+          FROM hit h
+          LEFT JOIN cultuur.fee_factors_of((SELECT array_agg(h.contract_id) FROM hit h),
+                                           (SELECT array_agg(extract(year FROM lower(h.period))::integer) FROM hit h)) f
+                 ON f.contract_id = h.contract_id AND f.year = extract(year FROM lower(h.period))::integer
+         ORDER BY h.id
+    LOOP
+        invoice_id := d.id;
+        number := d.number;
+        contract_id := d.contract_id;
+        kind := d.kind;
+        period := d.period;
+        causes := d.causes;
+        error_code := NULL;
+        error := NULL;
+        BEGIN
+            SELECT array_agg(ROW(d.id, p.line_no, p.description, p.month, p.quantity, p.unit_price,
+                                 p.tier_volume, p.fixed_fee, p.base_amount, p.base_index, p.new_index,
+                                 p.share, p.amount)::cultuur.invoice_line ORDER BY p.line_no)
+              INTO now_lines
+              FROM cultuur.invoice_lines(d.contract_id, d.kind, d.period, d.fee) p;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS error_code = RETURNED_SQLSTATE, error = MESSAGE_TEXT;
+            IF cultuur.stops_the_run(error_code) THEN
+                RAISE;
+            END IF;
+            issued := NULL; due := NULL; difference := NULL; facts := NULL; lines := NULL;
+            RETURN NEXT;
+            CONTINUE;
+        END;
+        -- what was issued per line (month; the one line per inhabitant has
+        -- none): its amounts summed over the invoice and its corrections,
+        -- its factors as the latest document printed them
+        WITH docs AS (
+            SELECT d.id AS doc
+            UNION ALL
+            SELECT ic.invoice_id FROM cultuur.invoice_correction ic WHERE ic.corrects = d.id
+        ), was AS (
+            SELECT coalesce(l.month, '-infinity') AS k, sum(l.amount) AS amount,
+                   (array_agg(l ORDER BY l.invoice_id DESC))[1] AS last
+              FROM docs JOIN cultuur.invoice_line l ON l.invoice_id = docs.doc
+             GROUP BY 1
+        ), now AS (
+            SELECT coalesce(n.month, '-infinity') AS k, n AS line
+              FROM unnest(coalesce(now_lines, '{}')) n
+        ), diff AS (
+            SELECT coalesce(now.k, was.k) AS k, now.line, was.last,
+                   coalesce((now.line).amount, 0) - coalesce(was.amount, 0) AS delta,
+                   concat_ws('; ',
+                       CASE WHEN now.line IS NULL THEN 'no longer in force' END,
+                       CASE WHEN was.last IS NULL THEN 'newly in force' END,
+                       CASE WHEN (now.line).quantity IS DISTINCT FROM (was.last).quantity
+                            THEN format('quantity %s -> %s', (was.last).quantity, (now.line).quantity) END,
+                       CASE WHEN (now.line).tier_volume IS DISTINCT FROM (was.last).tier_volume
+                            THEN format('tier volume %s -> %s', (was.last).tier_volume, (now.line).tier_volume) END,
+                       CASE WHEN (now.line).unit_price IS DISTINCT FROM (was.last).unit_price
+                            THEN format('unit price %s -> %s', (was.last).unit_price, (now.line).unit_price) END,
+                       CASE WHEN (now.line).share IS DISTINCT FROM (was.last).share
+                            THEN format('share %s -> %s', (was.last).share, (now.line).share) END,
+                       CASE WHEN (now.line).new_index IS DISTINCT FROM (was.last).new_index
+                            THEN format('index %s -> %s', (was.last).new_index, (now.line).new_index) END,
+                       CASE WHEN ((now.line).description LIKE '%on hold%') IS DISTINCT FROM ((was.last).description LIKE '%on hold%')
+                            THEN CASE WHEN (now.line).description LIKE '%on hold%' THEN 'put on hold' ELSE 'hold lifted' END END
+                   ) AS what
+              FROM now FULL JOIN was ON was.k = now.k
+        )
+        SELECT (SELECT i.total FROM cultuur.invoice i WHERE i.id = d.id)
+                 + coalesce((SELECT sum(i.total) FROM cultuur.invoice_correction ic
+                               JOIN cultuur.invoice i ON i.id = ic.invoice_id
+                              WHERE ic.corrects = d.id), 0),
+               coalesce((SELECT sum(n.amount) FROM unnest(coalesce(now_lines, '{}')) n), 0),
+               string_agg(format('%s: %s', CASE WHEN x.k = '-infinity' THEN 'the year' ELSE to_char(x.k, 'YYYY-MM') END,
+                                 coalesce(nullif(x.what, ''), 'amount')), '; ' ORDER BY x.k),
+               array_agg(ROW(x.n::integer,
+                             format('Correction of %s, %s: %s', d.number,
+                                    coalesce((x.line).description, (x.last).description),
+                                    coalesce(nullif(x.what, ''), 'amount')),
+                             coalesce((x.line).month, (x.last).month),
+                             coalesce((x.line).quantity, 0), (x.line).unit_price, (x.line).tier_volume,
+                             (x.line).fixed_fee, (x.line).base_amount, (x.line).base_index,
+                             (x.line).new_index, (x.line).share, x.delta)::cultuur.line_values
+                         ORDER BY x.k)
+          INTO issued, due, facts, lines
+          FROM (SELECT y.*, row_number() OVER (ORDER BY y.k) AS n FROM diff y WHERE y.delta <> 0) x;
+        difference := due - issued;
+        IF difference <> 0 OR lines IS NOT NULL THEN
+            facts := facts || format(' (%s)', d.causes);
+            RETURN NEXT;
+        END IF;
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.corrections_due(bigint[], integer) IS 'Internal (no role may call it): the issued invoices of the months noted in invoice_recheck (or its rows ids; but those a run issued, above invoice id run_from) whose amount the rules now give differently: what was issued (invoice and earlier corrections), what is due now, the difference, what changed, and the lines of the difference; or the error that keeps an invoice from being recomputed.';
 
 -- What stops a whole invoicing run rather than the one invoice it hit:
 -- a serialization failure or deadlock (40), lack of resources (53, 54), a
@@ -397,18 +545,129 @@ END;
 $$;
 COMMENT ON FUNCTION cultuur.issue_due_invoices(date) IS 'Internal (no role may call it; run_invoicing and run_invoicing_report take the invoicing lock and call it): issues the invoices due by on_date, one row per due invoice, with the invoice issued or, for one that cannot be issued, its SQLSTATE and reason.';
 
+-- The corrections of a run (doc/rules.md §9): for every issued invoice
+-- that the facts noted in invoice_recheck change, the difference as its own
+-- document, dated on_date: a supplementary invoice when more is due, a
+-- credit note when less, naming the invoice and what changed, with a line
+-- per changed line.  ids are the notes the run read when it started,
+-- before it issued the due invoices (those above invoice id run_from):
+-- those invoices were computed from the facts of all of them, and are not
+-- recomputed.  The notes handled are
+-- removed; an invoice that cannot be recomputed now keeps them (a warning
+-- says why) for a later run; notes of transactions that commit during the
+-- run are read by the next one.  Internal: run_invoicing calls it after
+-- the due invoices.
+CREATE FUNCTION cultuur.issue_corrections(on_date date, ids bigint[], run_from integer)
+    RETURNS TABLE (contract_id integer, kind text, period daterange,
+                   invoice_id integer, corrects text, error_code text, reason text)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    d    record;
+    doc  cultuur.issued_invoice;
+    keep bigint[] := ARRAY[]::bigint[];
+BEGIN
+    IF ids IS NULL OR cardinality(ids) = 0 THEN
+        RETURN;
+    END IF;
+    FOR d IN SELECT * FROM cultuur.corrections_due(ids, run_from) c ORDER BY c.invoice_id LOOP
+        contract_id := d.contract_id;
+        kind := NULL;
+        period := d.period;
+        corrects := d.number;
+        IF d.error_code IS NULL AND NOT cultuur.fits_amount(d.difference) THEN
+            d.error_code := '22003';
+            d.error := format('the correction %s is larger than an invoice amount can be (at most 9999999999.99)', d.difference);
+        END IF;
+        IF d.error_code IS NOT NULL THEN
+            RAISE WARNING 'invoice % (contract %) not corrected: %', d.number, d.contract_id, d.error
+                USING HINT = 'cultuur.pending_corrections lists it; it is tried again at the next run.';
+            -- its notes stay for the next run
+            keep := keep || ARRAY(SELECT r.id FROM cultuur.invoice_recheck r
+                                    JOIN cultuur.contract c ON c.service = r.service AND c.id = d.contract_id
+                                   WHERE r.id = ANY (ids) AND d.period @> r.month);
+            invoice_id := NULL;
+            error_code := d.error_code;
+            reason := d.error;
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        doc := cultuur.issue_invoice(d.contract_id,
+                                     CASE WHEN d.difference > 0 THEN 'supplement' ELSE 'credit_note' END,
+                                     d.period, on_date, d.difference, d.invoice_id,
+                                     format('correction of %s: %s', d.number, d.facts));
+        INSERT INTO cultuur.invoice_line (invoice_id, line_no, description, month, quantity, unit_price,
+                                          tier_volume, fixed_fee, base_amount, base_index, new_index,
+                                          share, amount)
+        SELECT doc.id, l.line_no, l.description, l.month, l.quantity, l.unit_price, l.tier_volume,
+               l.fixed_fee, l.base_amount, l.base_index, l.new_index, l.share, l.amount
+          FROM unnest(d.lines) l;
+        INSERT INTO cultuur.invoice_correction (invoice_id, corrects, facts)
+        VALUES (doc.id, d.invoice_id, d.facts);
+        kind := doc.kind;
+        invoice_id := doc.id;
+        error_code := NULL;
+        reason := d.facts;
+        RETURN NEXT;
+    END LOOP;
+    DELETE FROM cultuur.invoice_recheck r WHERE r.id = ANY (ids) AND r.id <> ALL (keep);
+END;
+$$;
+COMMENT ON FUNCTION cultuur.issue_corrections(date, bigint[], integer) IS 'Internal (no role may call it; run_invoicing and run_invoicing_report call it): issues, dated on_date, a supplementary invoice or credit note for every issued invoice whose amount the facts noted in invoice_recheck change, records it in invoice_correction, and removes the notes it handled (ids: those read when the run started).';
+
+-- What the next run would correct, and why: before the run, for finance
+-- and reporting.
+CREATE FUNCTION cultuur.corrections_pending()
+    RETURNS TABLE (invoice_id integer, number text, contract_id integer, kind text,
+                   period daterange, issued cultuur.amount, due cultuur.amount,
+                   difference cultuur.amount, document text, facts text, causes text,
+                   error_code text, error text)
+    LANGUAGE sql STABLE
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+SELECT c.invoice_id, c.number, c.contract_id, c.kind, c.period,
+       CASE WHEN cultuur.fits_amount(c.issued) THEN c.issued::cultuur.amount END,
+       CASE WHEN cultuur.fits_amount(c.due) THEN c.due::cultuur.amount END,
+       CASE WHEN cultuur.fits_amount(c.difference) THEN c.difference::cultuur.amount END,
+       CASE WHEN c.error_code IS NOT NULL THEN 'none yet: cannot be recomputed'
+            WHEN c.difference > 0 THEN 'supplementary invoice'
+            ELSE 'credit note' END,
+       c.facts, c.causes, c.error_code, c.error
+  FROM cultuur.corrections_due(NULL, NULL) c
+ ORDER BY c.invoice_id
+$$;
+COMMENT ON FUNCTION cultuur.corrections_pending() IS 'The corrections the next run_invoicing issues: per issued invoice whose amount the rules now give differently, what was issued (with earlier corrections), what is due, the difference, the document it becomes, what changed and why (causes noted: usage, hold, termination, renewal, contract); or why it cannot be recomputed yet.';
+
+CREATE VIEW cultuur.pending_corrections AS
+SELECT * FROM cultuur.corrections_pending();
+COMMENT ON VIEW cultuur.pending_corrections IS 'Before a run: every supplementary invoice or credit note the next run_invoicing issues because a fact changed after an invoice was issued (late usage, a tier crossed late, a hold, a termination, a renewal or contract entered late), with the amounts and what changed.';
+
 CREATE FUNCTION cultuur.run_invoicing(on_date date)
     RETURNS SETOF cultuur.issued_invoice
     LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
+DECLARE
+    notes    bigint[];
+    run_from integer;
+    done     integer[];
 BEGIN
     PERFORM cultuur.start_invoicing_run(on_date);
+    -- the facts noted so far: the due invoices include them, and the
+    -- invoices issued before are corrected for them
+    notes := ARRAY(SELECT r.id FROM cultuur.invoice_recheck r);
+    run_from := coalesce((SELECT max(i.id) FROM cultuur.invoice i), 0);
     RETURN QUERY SELECT (r.invoice).* FROM cultuur.issue_due_invoices(on_date) r
                   WHERE (r.invoice).id IS NOT NULL;
+    -- (read in a statement of its own: one that calls issue_corrections
+    -- does not see the documents it writes)
+    done := ARRAY(SELECT r.invoice_id FROM cultuur.issue_corrections(on_date, notes, run_from) r
+                   WHERE r.invoice_id IS NOT NULL);
+    RETURN QUERY SELECT i.* FROM cultuur.invoice i WHERE i.id = ANY (done) ORDER BY i.seq;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.run_invoicing(date) IS 'Issues, dated on_date, every invoice that is due by then and not yet issued, with its lines, and returns them. Running it again creates nothing new; concurrent runs are serialised and issue each invoice once. An invoice that cannot be issued (figures missing, an amount too large) is skipped with a warning and the others are issued (see run_invoicing_report and invoicing_blocked).';
+COMMENT ON FUNCTION cultuur.run_invoicing(date) IS 'Issues, dated on_date, every invoice that is due by then and not yet issued, with its lines, then a supplementary invoice or credit note for every issued invoice that facts entered since change (see pending_corrections), and returns them. Running it again creates nothing new; concurrent runs are serialised and issue each invoice once. An invoice that cannot be issued (figures missing, an amount too large) is skipped with a warning and the others are issued (see run_invoicing_report and invoicing_blocked).';
 
 CREATE FUNCTION cultuur.run_invoicing_report(on_date date)
     RETURNS TABLE (contract_id integer, kind text, period daterange, status text,
@@ -417,8 +676,15 @@ CREATE FUNCTION cultuur.run_invoicing_report(on_date date)
     LANGUAGE plpgsql
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
+DECLARE
+    notes    bigint[];
+    run_from integer;
+    done     jsonb[];
 BEGIN
     PERFORM cultuur.start_invoicing_run(on_date);
+    -- as run_invoicing
+    notes := ARRAY(SELECT r.id FROM cultuur.invoice_recheck r);
+    run_from := coalesce((SELECT max(i.id) FROM cultuur.invoice i), 0);
     RETURN QUERY
     SELECT r.contract_id, r.kind, r.period,
            CASE WHEN (r.invoice).id IS NULL THEN 'not issued' ELSE 'issued' END,
@@ -426,9 +692,21 @@ BEGIN
            r.error_code, r.reason
       FROM cultuur.issue_due_invoices(on_date) r
      ORDER BY (r.invoice).id IS NULL, (r.invoice).seq, r.contract_id, lower(r.period);
+    -- then the corrections: kind is the document's (supplement or
+    -- credit_note), reason says which invoice and what changed
+    done := ARRAY(SELECT to_jsonb(r) FROM cultuur.issue_corrections(on_date, notes, run_from) r);
+    RETURN QUERY
+    SELECT (r->>'contract_id')::integer, CASE WHEN i.id IS NULL THEN 'correction' ELSE i.kind END,
+           (r->>'period')::daterange,
+           CASE WHEN i.id IS NULL THEN 'not corrected' ELSE 'correction issued' END,
+           i.id, i.number, i.total::cultuur.amount,
+           r->>'error_code', format('correction of %s: %s', r->>'corrects', r->>'reason')
+      FROM unnest(done) r
+      LEFT JOIN cultuur.invoice i ON i.id = (r->>'invoice_id')::integer
+     ORDER BY i.id IS NULL, i.seq, (r->>'contract_id')::integer, lower((r->>'period')::daterange);
 END;
 $$;
-COMMENT ON FUNCTION cultuur.run_invoicing_report(date) IS 'run_invoicing, reporting every due invoice: issued (with its id, number and total) or not issued (with the SQLSTATE and the reason: figures missing, an amount too large). The issued ones first, in number order.';
+COMMENT ON FUNCTION cultuur.run_invoicing_report(date) IS 'run_invoicing, reporting every due invoice: issued (with its id, number and total) or not issued (with the SQLSTATE and the reason: figures missing, an amount too large), the issued ones first, in number order; then every correction: issued (a supplement or credit_note, naming the invoice and what changed) or not corrected (why).';
 
 CREATE FUNCTION cultuur.invoicing_blocked(on_date date)
     RETURNS TABLE (contract_id integer, kind text, period daterange, due date, reason text)

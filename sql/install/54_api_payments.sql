@@ -13,10 +13,10 @@ SELECT i.id AS invoice_id, i.number, i.library_id, i.contract_id, i.kind, i.peri
   LEFT JOIN (SELECT invoice_id, pg_catalog.sum(amount) AS paid FROM cultuur.payment GROUP BY invoice_id) p
          ON p.invoice_id = i.id
   LEFT JOIN (SELECT credit_for, -pg_catalog.sum(total) AS credited FROM cultuur.invoice
-              WHERE credit_for IS NOT NULL GROUP BY credit_for) cn
+              WHERE kind = 'credit_note' GROUP BY credit_for) cn
          ON cn.credit_for = i.id
  WHERE i.kind <> 'credit_note';
-COMMENT ON VIEW cultuur.invoice_balance IS 'Per invoice: total, paid, credited and outstanding.';
+COMMENT ON VIEW cultuur.invoice_balance IS 'Per invoice (a supplementary invoice is one of its own): total, paid, credited (its credit notes, of finance or of a run''s corrections) and outstanding (negative: to be refunded).';
 
 CREATE FUNCTION cultuur.overdue(as_of date DEFAULT current_date)
     RETURNS TABLE (invoice_id integer, number text, library_id integer, due_on date,

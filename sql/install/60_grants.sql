@@ -64,7 +64,12 @@ $$;
 REVOKE ALL ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.fee_factors),
                        cultuur.invoices_due_fees(date),
                        cultuur.issue_due_invoices(date),
-                       cultuur.start_invoicing_run(date)
+                       cultuur.start_invoicing_run(date),
+                       cultuur.fee_factors_of(integer[], integer[]),
+                       cultuur.corrections_due(bigint[], integer),
+                       cultuur.issue_corrections(date, bigint[], integer),
+                       cultuur.note_recheck(text, date, date, text),
+                       cultuur.recheck_noted(text, date, text)
   FROM PUBLIC;
 
 -- ---- reporting ----
@@ -78,13 +83,15 @@ GRANT SELECT ON cultuur.library, cultuur.population, cultuur.price_index, cultuu
                 cultuur.budget_approved, cultuur.budget_assumption, cultuur.quoted_amount,
                 cultuur.price_increase_flag, cultuur.contract_fee_detail,
                 cultuur.contract_status_today, cultuur.upcoming_deadline,
-                cultuur.invoice_balance, cultuur.reconciliation
+                cultuur.invoice_balance, cultuur.reconciliation,
+                cultuur.invoice_recheck, cultuur.invoice_correction, cultuur.pending_corrections
    TO cultuur_reporting;
 -- the reports that compute consortium-wide figures (tier volumes,
 -- consortium usage) run as the owner, so that they count every library
 GRANT EXECUTE ON FUNCTION cultuur.fee_detail(integer, integer),
                           cultuur.invoice_preview(integer, text, daterange),
                           cultuur.invoicing_blocked(date),
+                          cultuur.corrections_pending(),
                           cultuur.budget_projection(integer, integer)
    TO cultuur_reporting;
 
