@@ -466,6 +466,12 @@ $$;
 -- fact_recheck), and each run issues the differences as supplementary
 -- invoices and credit notes (issue_corrections, invoice_correction);
 -- pending_corrections shows them before the run.
+CREATE FUNCTION cultuur.prorata_fraction(active daterange, period daterange,
+        rule cultuur.prorata_rule DEFAULT 'month')
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'prorata_fraction' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cultuur.prorata_fraction(daterange, daterange, cultuur.prorata_rule) IS
+'The share of prorata() as the fraction it is computed with, unreduced: ''9/12'' (month), ''170/365'' (day). What an invoice line prints.';
 CREATE FUNCTION cultuur.fits_amount(amount numeric) RETURNS boolean
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN pg_catalog.abs(pg_catalog.round(amount, 2)) < 10000000000;
@@ -858,11 +864,14 @@ BEGIN
         base_amount := fee.yearly_amount;
         base_index := fee.base_index;
         new_index := fee.year_index;
+        -- the share printed as it is computed (170/365 under the rule
+        -- day, 2/3 of a quarter): yearly amount x share = amount, to the
+        -- cent, with a calculator
         IF $2 = 'ebooks_year' THEN
-            share := format('%s/%s', round(cultuur.prorata(c.active, $3, c.prorata_rule) * 12), 12);
+            share := cultuur.prorata_fraction(c.active, $3, c.prorata_rule);
             amount := cultuur.prorate(fee.indexed_amount, c.active, $3, c.prorata_rule);
         ELSE
-            share := format('1/4 x %s', round(cultuur.prorata(c.active, $3, c.prorata_rule) * 3) || '/3');
+            share := cultuur.prorata_fraction(c.active, $3, c.prorata_rule) || ' of 1/4';
             amount := cultuur.prorate(fee.indexed_amount * 0.25, c.active, $3, c.prorata_rule);
         END IF;
         RETURN NEXT;

@@ -26,10 +26,11 @@ CREATE EXTENSION cultuur;
 INSERT INTO cultuur.library (id, name, nis_code) VALUES
     (1, 'Aalsterdam', '99101'),
     (2, 'Breeveld', '99102'),
-    (3, 'Zwaarstad', '99103');
+    (3, 'Zwaarstad', '99103'),
+    (4, 'Dagdorp', '99104');
 -- inhabitants on 1 January 2025: the fees of 2026
 INSERT INTO cultuur.population (library_id, year, inhabitants) VALUES
-    (1, 2025, 89000), (2, 2025, 16500), (3, 2025, 600000);
+    (1, 2025, 89000), (2, 2025, 16500), (3, 2025, 600000), (4, 2025, 20000);
 
 -- two lots a finance officer added, with the terms of the film lots
 INSERT INTO cultuur.service (code, name, kind, price_model, index_series, renewal,
@@ -59,6 +60,9 @@ INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, ini
     (7, 1, 'film-9Y', '2025-12-01', '2026-01-01', NULL),
     (8, 2, 'film-9Y', '2025-12-01', '2026-01-01', NULL),
     (9, 3, 'film-9Y', '2025-12-01', '2026-01-01', NULL);
+-- Dagdorp takes e-books from 15 July 2026, pro rata by the day
+INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on, initial_end, prorata_rule)
+VALUES (10, 4, 'ebooks', '2026-07-01', '2026-07-15', '2026-09-15', 'day');
 
 -- lot 9Y users in the first quarter of 2026, per library and month:
 --   Aalsterdam 2, 3, 4; Breeveld 4, 4, 4; Zwaarstad 10, 1, 1
@@ -144,6 +148,13 @@ INSERT INTO cultuur.tariff (service, valid, fixed_fee, tiers, exit_rates) VALUES
 -- per month, and no one used it in the second quarter: 0.00 each.
 SELECT status, contract_id, kind, period, number, total, error_code
   FROM cultuur.run_invoicing_report('2026-08-01');
+-- Dagdorp's e-book year, issued on the same run (due on its start, 15
+-- July): 838.54 + 0.1645 x 20,000 = 4,128.54 for a year; by the day, 15
+-- July - 31 December = 17 + 31 + 31 + 30 + 31 + 30 + 31 = 170 days of 365:
+-- round(4,128.54 x 170 / 365 = 1,922.8816, 2) = 1,922.88 (6/12 would be
+-- 2,064.27).  The line prints the share it was computed with.
+SELECT i.number, l.quantity, l.unit_price, l.fixed_fee, l.base_amount, l.share, l.amount
+  FROM cultuur.invoice i JOIN cultuur.invoice_line l ON l.invoice_id = i.id WHERE i.contract_id = 10;
 
 --
 -- 3. Rights: finance runs the report, reporting reads what is blocked;

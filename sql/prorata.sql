@@ -230,6 +230,36 @@ SELECT cultuur.prorate(70509.825, '(,)', '[2022-01-01,2023-01-01)') AS full_shar
 SELECT cultuur.prorate(1000000000000000000000000000000.02, '[2022-09-01,)', '[2022-01-01,2023-01-01)') AS third;
 
 --
+-- The share as it is computed, for an invoice line (prorata_fraction):
+-- unreduced, so that amount = yearly amount x n / d can be redone by hand.
+-- From 15 July: 17 + 31 + 31 + 30 + 31 + 30 + 31 = 170 days of 365 (2026)
+-- or 366 (2024); 6 months with a day in force, 5 whole months; in the
+-- third quarter 17 + 31 + 30 = 78 days of 92.
+--
+SELECT cultuur.prorata_fraction('[2026-07-15,)', '[2026-01-01,2027-01-01)', 'day') AS day_2026,
+       cultuur.prorata_fraction('[2024-07-15,)', '[2024-01-01,2025-01-01)', 'day') AS day_2024,
+       cultuur.prorata_fraction('[2026-07-15,)', '[2026-01-01,2027-01-01)') AS month,
+       cultuur.prorata_fraction('[2026-07-15,)', '[2026-01-01,2027-01-01)', 'full_month') AS full_month,
+       cultuur.prorata_fraction('[2026-07-15,)', '[2026-07-01,2026-10-01)', 'day') AS quarter_day,
+       cultuur.prorata_fraction('(,)', '[2026-07-01,2026-10-01)') AS whole_quarter,
+       cultuur.prorata_fraction('empty', '[2026-01-01,2027-01-01)') AS none;
+-- it is the fraction prorata() and prorate() compute with: 1,000 contracts
+-- starting and ending on every kind of day, each rule, a year and a
+-- quarter (6,000 cases)
+SELECT count(*) AS cases,
+       count(*) FILTER (WHERE split_part(f, '/', 1)::numeric / split_part(f, '/', 2)::numeric <> p) AS disagree,
+       count(*) FILTER (WHERE round(100000.00 * split_part(f, '/', 1)::numeric / split_part(f, '/', 2)::numeric, 2)
+                              <> cultuur.prorate(100000.00, a, per, r)) AS amount_disagrees
+  FROM (SELECT a, per, r, cultuur.prorata_fraction(a, per, r) AS f, cultuur.prorata(a, per, r) AS p
+          FROM generate_series(0, 999) i
+         CROSS JOIN LATERAL (SELECT daterange(least(date '2025-11-20' + (i * 7) % 500, date '2026-03-01' + (i * 13) % 400),
+                                              greatest(date '2025-11-20' + (i * 7) % 500, date '2026-03-01' + (i * 13) % 400)) AS a) x
+         CROSS JOIN unnest(ARRAY['month', 'full_month', 'day']::cultuur.prorata_rule[]) r
+         CROSS JOIN unnest(ARRAY[daterange('2026-01-01', '2027-01-01'),
+                                 daterange('2026-04-01', '2026-07-01')]) per
+        ) q;
+
+--
 -- A few refusals (22023); the sweep is in badinput
 --
 -- month and full_month need whole months

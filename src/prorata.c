@@ -26,6 +26,7 @@
 
 PG_FUNCTION_INFO_V1(prorata);
 PG_FUNCTION_INFO_V1(prorate);
+PG_FUNCTION_INFO_V1(prorata_fraction);
 
 typedef enum ProrataRule
 {
@@ -243,6 +244,18 @@ prorata(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(DirectFunctionCall2(numeric_div,
 										NumericGetDatum(int64_to_numeric(s.n)),
 										NumericGetDatum(int64_to_numeric(s.d))));
+}
+
+/*
+ * The share as it is computed, n/d, unreduced: 9/12, 170/365, 2/3 (so that
+ * an invoice line prints the fraction its amount was computed with).
+ */
+Datum
+prorata_fraction(PG_FUNCTION_ARGS)
+{
+	Share		s = compute_share(fcinfo, 0, "prorata_fraction");
+
+	PG_RETURN_TEXT_P(cstring_to_text(psprintf(INT64_FORMAT "/" INT64_FORMAT, s.n, s.d)));
 }
 
 Datum

@@ -19,3 +19,10 @@ CREATE FUNCTION cultuur.prorate(amount numeric, active daterange, period dateran
     AS 'MODULE_PATHNAME', 'prorate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cultuur.prorate(numeric, daterange, daterange, cultuur.prorata_rule) IS
 'round(amount * n / d, 2) for the share n/d of prorata(), divided exactly and rounded once, half away from zero.';
+
+CREATE FUNCTION cultuur.prorata_fraction(active daterange, period daterange,
+        rule cultuur.prorata_rule DEFAULT 'month')
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'prorata_fraction' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cultuur.prorata_fraction(daterange, daterange, cultuur.prorata_rule) IS
+'The share of prorata() as the fraction it is computed with, unreduced: ''9/12'' (month), ''170/365'' (day). What an invoice line prints.';

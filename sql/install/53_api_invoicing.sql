@@ -112,11 +112,14 @@ BEGIN
         base_amount := fee.yearly_amount;
         base_index := fee.base_index;
         new_index := fee.year_index;
+        -- the share printed as it is computed (170/365 under the rule
+        -- day, 2/3 of a quarter): yearly amount x share = amount, to the
+        -- cent, with a calculator
         IF $2 = 'ebooks_year' THEN
-            share := format('%s/%s', round(cultuur.prorata(c.active, $3, c.prorata_rule) * 12), 12);
+            share := cultuur.prorata_fraction(c.active, $3, c.prorata_rule);
             amount := cultuur.prorate(fee.indexed_amount, c.active, $3, c.prorata_rule);
         ELSE
-            share := format('1/4 x %s', round(cultuur.prorata(c.active, $3, c.prorata_rule) * 3) || '/3');
+            share := cultuur.prorata_fraction(c.active, $3, c.prorata_rule) || ' of 1/4';
             amount := cultuur.prorate(fee.indexed_amount * 0.25, c.active, $3, c.prorata_rule);
         END IF;
         RETURN NEXT;
