@@ -659,17 +659,17 @@ SELECT a.id, a.library_id, a.service, a.year, a.period, a.active, a.tariff_id,
 $$;
 COMMENT ON FUNCTION cultuur.fee_detail(integer, integer) IS 'Per contract and calendar year from from_year to to_year, every factor of its fee: tariff, inhabitants of 1 January of the previous year, basis share, consortium tier volume and unit price, yearly amount, index factor, pro-rata share and the fee. fee is NULL (with a note) when a factor is missing, when an amount is too large for an invoice (the amounts concerned are NULL too), or when the service is billed per user.';
 
--- the invoice table: supplementary invoices (kind supplement) name the
--- invoice they correct, as credit notes do; invoice_once covers the
--- periodic invoices only
+-- the invoice table: exit-fee invoices (kind exit_fee, E 10.4);
+-- supplementary invoices (kind supplement) name the invoice they correct,
+-- as credit notes do; invoice_once covers the invoices a run issues
 ALTER TABLE cultuur.invoice DROP CONSTRAINT invoice_kind_check,
-    ADD CONSTRAINT invoice_kind_check CHECK (kind IN ('ebooks_year', 'film_quarter', 'credit_note', 'supplement')),
+    ADD CONSTRAINT invoice_kind_check CHECK (kind IN ('ebooks_year', 'film_quarter', 'exit_fee', 'credit_note', 'supplement')),
     DROP CONSTRAINT invoice_credit_note_names_its_invoice,
     ADD CONSTRAINT invoice_credit_note_names_its_invoice
         CHECK ((kind IN ('credit_note', 'supplement')) = (credit_for IS NOT NULL));
 DROP INDEX cultuur.invoice_once;
 CREATE UNIQUE INDEX invoice_once ON cultuur.invoice (contract_id, kind, period)
-    WHERE kind IN ('ebooks_year', 'film_quarter');
+    WHERE kind IN ('ebooks_year', 'film_quarter', 'exit_fee');
 COMMENT ON TABLE cultuur.invoice IS 'An issued invoice, supplementary invoice or credit note: number year/NNNNNN, gapless per year; due 30 days after issue (E 8.6, F 8.3). Never changed or deleted; corrections are credit notes and supplementary invoices that name the invoice they correct.';
 COMMENT ON CONSTRAINT invoice_credit_note_names_its_invoice ON cultuur.invoice IS 'A credit note or a supplementary invoice, and only those, names the invoice it corrects.';
 -- Corrections (doc/rules.md §9): the facts an issued invoice was computed
@@ -841,6 +841,22 @@ BEGIN
             USING ERRCODE = 'datetime_field_overflow',
                   HINT = 'The contract was entered with a wrong date: end it, and enter it again with the right one.';
     END IF;
+    -- the exit fee (E 10.4): one line, the fee the termination recorded,
+    -- with the factors its note names
+    IF $2 = 'exit_fee' THEN
+        SELECT 1, format('Exit fee: %s contract ended on %s, before the end of its initial term (%s): %s',
+                         s.name, tm.effective_end, c.initial_end, tm.exit_fee_note),
+               NULL::date, 1::numeric, tm.exit_fee::cultuur.price, NULL::numeric, NULL::cultuur.amount,
+               tm.exit_fee::cultuur.amount, NULL::numeric, NULL::numeric, NULL::text, tm.exit_fee::cultuur.amount
+          INTO line_no, description, month, quantity, unit_price, tier_volume, fixed_fee,
+               base_amount, base_index, new_index, share, amount
+          FROM cultuur.termination tm WHERE tm.contract_id = c.id AND tm.exit_fee > 0;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'contract %: no exit fee is due', c.id USING ERRCODE = 'no_data_found';
+        END IF;
+        RETURN NEXT;
+        RETURN;
+    END IF;
     IF s.price_model = 'per_inhabitant' THEN
         IF fee.indexed_amount IS NULL THEN
             IF position('larger than an invoice amount' IN coalesce(fee.note, '')) > 0 THEN
@@ -951,12 +967,12 @@ BEGIN
         RAISE EXCEPTION 'contract % does not exist', coalesce($1::text, 'NULL')
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF $2 IS NULL OR $2 NOT IN ('ebooks_year', 'film_quarter') THEN
-        RAISE EXCEPTION 'kind must be ebooks_year or film_quarter, not %', coalesce($2, 'NULL')
+    IF $2 IS NULL OR $2 NOT IN ('ebooks_year', 'film_quarter', 'exit_fee') THEN
+        RAISE EXCEPTION 'kind must be ebooks_year, film_quarter or exit_fee, not %', coalesce($2, 'NULL')
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF (SELECT s.price_model FROM cultuur.contract c JOIN cultuur.service s ON s.code = c.service
-         WHERE c.id = $1) = 'per_inhabitant' THEN
+    IF $2 <> 'exit_fee' AND (SELECT s.price_model FROM cultuur.contract c JOIN cultuur.service s ON s.code = c.service
+                              WHERE c.id = $1) = 'per_inhabitant' THEN
         SELECT f.basis, f.unit_price, f.tier_volume, f.fixed_fee, f.yearly_amount,
                f.base_index, f.year_index, f.indexed_amount, f.note
           INTO fee
@@ -1478,6 +1494,143 @@ COMMENT ON VIEW cultuur.invoice_balance IS 'Per invoice (a supplementary invoice
 
 ALTER EXTENSION cultuur DROP VIEW cultuur.invoice_balance;
 
+-- Exit fees (doc/rules.md §6; E 10.4): who gives notice; the exit fee of a
+-- subscriber's early termination invoiced by the run; termination_status.
+ALTER TABLE cultuur.termination ADD COLUMN given_by text NOT NULL DEFAULT 'subscriber'
+    CONSTRAINT termination_given_by CHECK (given_by IN ('subscriber', 'consortium'));
+COMMENT ON COLUMN cultuur.termination.given_by IS 'Who gives notice: subscriber (the library; an early end costs the exit fee, E 10.4) or consortium (no exit fee).';
+COMMENT ON CONSTRAINT termination_given_by ON cultuur.termination IS 'Notice is given by the subscriber or by the consortium.';
+CREATE FUNCTION cultuur.termination_exit_fee(contract_id integer, effective_end date,
+        reason cultuur.termination_reason, notified_on date, given_by text)
+    RETURNS TABLE (exit_fee cultuur.amount, note text)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    IF given_by = 'consortium' THEN
+        exit_fee := 0.00;
+        note := 'ended by the consortium: no exit fee (E 10.4 charges the subscriber''s early termination only)';
+        RETURN NEXT;
+        RETURN;
+    END IF;
+    RETURN QUERY SELECT q.exit_fee, q.note FROM cultuur.exit_fee_quote($1, $2, $3, $4) q;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.termination_exit_fee(integer, date, cultuur.termination_reason, date, text) IS 'The exit fee of a termination: exit_fee_quote for one given by the subscriber, 0.00 for one given by the consortium (E 10.4).';
+
+CREATE FUNCTION cultuur.refuse_invoiced_exit_fee(contract_id integer) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    open_inv record;
+BEGIN
+    SELECT i.number, i.total - coalesce((SELECT -sum(cn.total) FROM cultuur.invoice cn
+                                          WHERE cn.credit_for = i.id AND cn.kind = 'credit_note'), 0) AS open_amount
+      INTO open_inv
+      FROM cultuur.invoice i
+     WHERE i.contract_id = $1 AND i.kind = 'exit_fee'
+     ORDER BY i.id DESC LIMIT 1;
+    IF FOUND AND open_inv.open_amount > 0 THEN
+        RAISE EXCEPTION 'the termination of contract % cannot be removed: its exit fee is invoiced (%)', $1, open_inv.number
+            USING ERRCODE = 'CC010',
+                  HINT = format('If the notice is withdrawn, credit invoice %s first (cultuur.credit_note).', open_inv.number);
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.refuse_invoiced_exit_fee(integer) IS 'Raises CC010 when the contract''s exit fee is invoiced and not credited: its termination cannot be removed.';
+
+CREATE OR REPLACE FUNCTION cultuur.termination_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    given_end date;
+    given_fee numeric;
+    q         record;
+BEGIN
+    IF TG_OP = 'INSERT' AND cultuur.restoring() THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        RAISE EXCEPTION 'the termination of contract % cannot be changed', OLD.contract_id
+            USING ERRCODE = 'CC010', HINT = 'Delete it and enter the new notice.';
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM cultuur.contract_lock(OLD.contract_id);
+        PERFORM cultuur.refuse_invoiced_exit_fee(OLD.contract_id);
+        RETURN OLD;
+    END IF;
+    given_end := NEW.effective_end;
+    given_fee := NEW.exit_fee;
+    NEW.effective_end := cultuur.termination_end(NEW.contract_id, NEW.notified_on, NEW.requested_end);
+    SELECT * INTO q FROM cultuur.termination_exit_fee(NEW.contract_id, NEW.effective_end, NEW.reason,
+                                                      NEW.notified_on, NEW.given_by);
+    -- effective_end and exit_fee are computed; values given with the row
+    -- (a dump being restored, say) must agree with what the rules give now
+    IF (given_end IS NOT NULL AND given_end <> NEW.effective_end)
+       OR (given_fee IS NOT NULL AND given_fee <> q.exit_fee) THEN
+        RAISE EXCEPTION 'termination of contract %: the given effective end % and exit fee % differ from what the rules give now (% and %)',
+                NEW.contract_id, given_end, given_fee, NEW.effective_end, q.exit_fee
+            USING ERRCODE = 'CC010',
+                  HINT = 'Leave effective_end and exit_fee empty: they are computed (a dump restored with pg_restore or psql keeps them as dumped).';
+    END IF;
+    NEW.exit_fee := q.exit_fee;
+    NEW.exit_fee_note := q.note;
+    RETURN NEW;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.termination_check() IS 'Trigger on termination: computes the effective end (termination_end) and the exit fee (termination_exit_fee) of a new notice, refuses values given that differ from them and any change (CC010), and its removal while its exit-fee invoice is open (refuse_invoiced_exit_fee).';
+
+CREATE OR REPLACE FUNCTION cultuur.invoice_schedule(through date)
+    RETURNS TABLE (contract_id integer, kind text, period daterange, due date)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+-- the arguments first, before any work (a bad one is named in the error)
+SELECT cultuur.check_date('through', $1);
+SELECT c.id, 'ebooks_year',
+       daterange(make_date(y, 1, 1), make_date(y + 1, 1, 1)),
+       CASE WHEN y = extract(year FROM c.starts_on) THEN greatest(c.signed_on, c.starts_on)
+            ELSE make_date(y, 5, 1) END
+  FROM cultuur.contract c
+  JOIN cultuur.service s ON s.code = c.service AND s.kind = 'ebooks'
+ CROSS JOIN LATERAL generate_series(extract(year FROM c.starts_on)::integer,
+                                    extract(year FROM $1)::integer) y
+ WHERE c.active && daterange(make_date(y, 1, 1), make_date(y + 1, 1, 1))
+UNION ALL
+SELECT c.id, 'film_quarter', daterange(q::date, (q + interval '3 months')::date),
+       (q + interval '4 months')::date
+  FROM cultuur.contract c
+  JOIN cultuur.service s ON s.code = c.service AND s.kind = 'film'
+ CROSS JOIN LATERAL generate_series(date_trunc('quarter', c.starts_on),
+                                    date_trunc('quarter', $1::timestamp),
+                                    interval '3 months') q
+ WHERE c.active && daterange(q::date, (q + interval '3 months')::date)
+UNION ALL
+-- the exit fee: its period is the rest of the initial term it pays for
+SELECT t.contract_id, 'exit_fee', daterange(t.effective_end + 1, greatest(c.initial_end, t.effective_end) + 1),
+       t.notified_on
+  FROM cultuur.termination t
+  JOIN cultuur.contract c ON c.id = t.contract_id
+ WHERE t.exit_fee > 0 AND t.notified_on <= $1
+$$;
+COMMENT ON FUNCTION cultuur.invoice_schedule(date) IS 'Every invoice due on or before a date (and a few not yet due): e-books per calendar year, issued on signing for the first year and on 1 May afterwards (E 8.5); film per quarter, issued in the second month after the quarter (F 8.1); the exit fee of a subscriber''s early termination, on the day of the notice (E 10.4).';
+
+CREATE VIEW cultuur.termination_status AS
+SELECT t.contract_id, c.library_id, c.service, t.given_by, t.notified_on, t.effective_end, t.reason,
+       t.exit_fee, t.exit_fee_note, b.number AS exit_fee_invoice, b.outstanding,
+       CASE WHEN t.exit_fee = 0 THEN 'no exit fee'
+            WHEN b.invoice_id IS NULL THEN 'exit fee not invoiced yet'
+            WHEN b.outstanding > 0 THEN 'exit fee invoiced, not paid'
+            ELSE 'confirmed: exit fee settled' END AS status,
+       (t.exit_fee = 0 OR coalesce(b.outstanding <= 0, false)) AS confirmed
+  FROM cultuur.termination t
+  JOIN cultuur.contract c ON c.id = t.contract_id
+  LEFT JOIN cultuur.invoice_balance b ON b.contract_id = t.contract_id AND b.kind = 'exit_fee';
+COMMENT ON VIEW cultuur.termination_status IS 'Every termination: who gave notice (subscriber or consortium), the effective end, the exit fee, its invoice and what is open, and whether the termination is confirmed (E 10.4: an early termination by the subscriber is confirmed when its exit-fee invoice is settled; one without exit fee is confirmed at once). The contract is billed until its effective end either way.';
+GRANT SELECT ON cultuur.termination_status TO cultuur_reporting;
+ALTER EXTENSION cultuur DROP VIEW cultuur.termination_status;
+
 REVOKE ALL ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.fee_factors),
                        cultuur.invoices_due_fees(date),
                        cultuur.issue_due_invoices(date),
@@ -1487,6 +1640,7 @@ REVOKE ALL ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.f
                        cultuur.issue_corrections(date, bigint[], integer),
                        cultuur.note_recheck(text, date, date, text),
                        cultuur.recheck_noted(text, date, text),
+                       cultuur.refuse_invoiced_exit_fee(integer),
                        cultuur.fact_recheck(),
                        cultuur.corrections_pending(),
                        cultuur.run_invoicing_report(date),

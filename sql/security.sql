@@ -312,7 +312,9 @@ RETURNING id, basis_pct, prorata_rule, active;
 -- a notice dated in the past (one dated after today is refused, CC013)
 INSERT INTO cultuur.termination (contract_id, notified_on) VALUES (7, '2023-09-30')
 RETURNING reason, effective_end, exit_fee, exit_fee_note;
--- its e-book invoices of 2022 and 2023 (the partial index invoice_once)
+-- its e-book invoices of 2022 and 2023 (the partial index invoice_once),
+-- and the exit fee of its early end (E 10.4: year 2 of the initial term,
+-- 0.0827 x 10,200 x 80 % = 674.832 -> 674.83)
 SELECT number, kind, period, total FROM cultuur.run_invoicing('2023-11-01') ORDER BY number;
 -- Antwerp's e-book invoice of 2022 (due 1 December 2022): a formal
 -- notice, a suspension (E 8.7), and the payment that lifts it

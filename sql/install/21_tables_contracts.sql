@@ -53,9 +53,13 @@ CREATE TABLE cultuur.termination (
     exit_fee       numeric(12,2) NOT NULL CHECK (exit_fee >= 0),
     exit_fee_note  text NOT NULL,
     entered_by     text NOT NULL,
-    entered_at     timestamptz NOT NULL
+    entered_at     timestamptz NOT NULL,
+    given_by       text NOT NULL DEFAULT 'subscriber'
+        CONSTRAINT termination_given_by CHECK (given_by IN ('subscriber', 'consortium'))
 );
 COMMENT ON TABLE cultuur.termination IS 'Notice to end a contract. Enter contract_id, notified_on (the sending date), optionally requested_end, and reason; the trigger fills effective_end and exit_fee, or refuses the row.';
+COMMENT ON COLUMN cultuur.termination.given_by IS 'Who gives notice: subscriber (the library; an early end costs the exit fee, E 10.4) or consortium (no exit fee).';
+COMMENT ON CONSTRAINT termination_given_by ON cultuur.termination IS 'Notice is given by the subscriber or by the consortium.';
 
 CREATE SEQUENCE cultuur.data_annex_change_id_seq;
 

@@ -18,7 +18,7 @@ CREATE TABLE cultuur.invoice (
     seq         integer NOT NULL CHECK (seq >= 1),
     library_id  integer NOT NULL REFERENCES cultuur.library,
     contract_id integer NOT NULL REFERENCES cultuur.contract,
-    kind        text NOT NULL CHECK (kind IN ('ebooks_year', 'film_quarter', 'credit_note', 'supplement')),
+    kind        text NOT NULL CHECK (kind IN ('ebooks_year', 'film_quarter', 'exit_fee', 'credit_note', 'supplement')),
     period      daterange NOT NULL,
     issued_on   date NOT NULL CHECK (pg_catalog.isfinite(issued_on)),
     due_on      date NOT NULL,
@@ -37,7 +37,7 @@ CREATE TABLE cultuur.invoice (
 );
 ALTER SEQUENCE cultuur.invoice_id_seq OWNED BY cultuur.invoice.id;
 CREATE UNIQUE INDEX invoice_once ON cultuur.invoice (contract_id, kind, period)
-    WHERE kind IN ('ebooks_year', 'film_quarter');
+    WHERE kind IN ('ebooks_year', 'film_quarter', 'exit_fee');
 COMMENT ON TABLE cultuur.invoice IS 'An issued invoice, supplementary invoice or credit note: number year/NNNNNN, gapless per year; due 30 days after issue (E 8.6, F 8.3). Never changed or deleted; corrections are credit notes and supplementary invoices that name the invoice they correct.';
 COMMENT ON CONSTRAINT invoice_credit_note_names_its_invoice ON cultuur.invoice IS 'A credit note or a supplementary invoice, and only those, names the invoice it corrects.';
 COMMENT ON CONSTRAINT invoice_credit_note_not_positive ON cultuur.invoice IS 'A credit note is zero or negative.';

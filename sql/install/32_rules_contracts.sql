@@ -289,6 +289,27 @@ END;
 $$;
 COMMENT ON FUNCTION cultuur.exit_fee_quote(integer, date, cultuur.termination_reason, date) IS 'Exit fee if the contract ends on effective_end (doc/rules.md §6): contract year, inhabitants of 1 January of the exit year x basis share, indexation; 0 at or after the end of the initial term; waived for the reasons price_increase and data_annex_change when their ground is recorded, refused (CC008) otherwise.';
 
+-- The exit fee a termination records (doc/rules.md §6; E 10.4): only the
+-- subscriber's early termination costs it; a termination by the
+-- consortium costs nothing.
+CREATE FUNCTION cultuur.termination_exit_fee(contract_id integer, effective_end date,
+        reason cultuur.termination_reason, notified_on date, given_by text)
+    RETURNS TABLE (exit_fee cultuur.amount, note text)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    IF given_by = 'consortium' THEN
+        exit_fee := 0.00;
+        note := 'ended by the consortium: no exit fee (E 10.4 charges the subscriber''s early termination only)';
+        RETURN NEXT;
+        RETURN;
+    END IF;
+    RETURN QUERY SELECT q.exit_fee, q.note FROM cultuur.exit_fee_quote($1, $2, $3, $4) q;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.termination_exit_fee(integer, date, cultuur.termination_reason, date, text) IS 'The exit fee of a termination: exit_fee_quote for one given by the subscriber, 0.00 for one given by the consortium (E 10.4).';
+
 -- Whether a library takes part in a lot on a day: its contract for the
 -- service is in force then (doc/rules.md §3, §8; Bijlage A counts unique
 -- users "over alle deelnemende bibliotheken").  A string body with

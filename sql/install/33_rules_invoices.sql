@@ -119,3 +119,28 @@ SELECT $1, m::date, $4
  WHERE NOT cultuur.recheck_noted($1, m::date, $4)
 $$;
 COMMENT ON FUNCTION cultuur.note_recheck(text, date, date, text) IS 'Internal: notes in invoice_recheck that the facts of service changed for the months from from_month to to_month (up to today''s), for the next invoicing run to correct.';
+
+-- A termination whose exit fee is invoiced stays while that invoice is
+-- open (doc/rules.md §6): withdrawing the notice takes a credit note of the
+-- exit-fee invoice first.
+CREATE FUNCTION cultuur.refuse_invoiced_exit_fee(contract_id integer) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    open_inv record;
+BEGIN
+    SELECT i.number, i.total - coalesce((SELECT -sum(cn.total) FROM cultuur.invoice cn
+                                          WHERE cn.credit_for = i.id AND cn.kind = 'credit_note'), 0) AS open_amount
+      INTO open_inv
+      FROM cultuur.invoice i
+     WHERE i.contract_id = $1 AND i.kind = 'exit_fee'
+     ORDER BY i.id DESC LIMIT 1;
+    IF FOUND AND open_inv.open_amount > 0 THEN
+        RAISE EXCEPTION 'the termination of contract % cannot be removed: its exit fee is invoiced (%)', $1, open_inv.number
+            USING ERRCODE = 'CC010',
+                  HINT = format('If the notice is withdrawn, credit invoice %s first (cultuur.credit_note).', open_inv.number);
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.refuse_invoiced_exit_fee(integer) IS 'Raises CC010 when the contract''s exit fee is invoiced and not credited: its termination cannot be removed.';

@@ -81,12 +81,14 @@ BEGIN
             USING ERRCODE = 'CC010', HINT = 'Delete it and enter the new notice.';
     ELSIF TG_OP = 'DELETE' THEN
         PERFORM cultuur.contract_lock(OLD.contract_id);
+        PERFORM cultuur.refuse_invoiced_exit_fee(OLD.contract_id);
         RETURN OLD;
     END IF;
     given_end := NEW.effective_end;
     given_fee := NEW.exit_fee;
     NEW.effective_end := cultuur.termination_end(NEW.contract_id, NEW.notified_on, NEW.requested_end);
-    SELECT * INTO q FROM cultuur.exit_fee_quote(NEW.contract_id, NEW.effective_end, NEW.reason, NEW.notified_on);
+    SELECT * INTO q FROM cultuur.termination_exit_fee(NEW.contract_id, NEW.effective_end, NEW.reason,
+                                                      NEW.notified_on, NEW.given_by);
     -- effective_end and exit_fee are computed; values given with the row
     -- (a dump being restored, say) must agree with what the rules give now
     IF (given_end IS NOT NULL AND given_end <> NEW.effective_end)
@@ -101,7 +103,7 @@ BEGIN
     RETURN NEW;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.termination_check() IS 'Trigger on termination: computes the effective end (termination_end) and the exit fee (exit_fee_quote) of a new notice, refuses values given that differ from them and any change (CC010).';
+COMMENT ON FUNCTION cultuur.termination_check() IS 'Trigger on termination: computes the effective end (termination_end) and the exit fee (termination_exit_fee) of a new notice, refuses values given that differ from them and any change (CC010), and its removal while its exit-fee invoice is open (refuse_invoiced_exit_fee).';
 CREATE TRIGGER termination_check BEFORE INSERT OR UPDATE OR DELETE ON cultuur.termination
     FOR EACH ROW EXECUTE FUNCTION cultuur.termination_check();
 COMMENT ON TRIGGER termination_check ON cultuur.termination IS 'Notice, end and exit fee of a termination (doc/rules.md §6, §7; E 10.2-10.4).';

@@ -5,7 +5,8 @@
 
 -- Invoices due on or before a date: e-books per calendar year (the first
 -- year on signing, later years on 1 May), film per quarter in the second
--- month after it (Q4 in February).
+-- month after it (Q4 in February), and the exit fee of a subscriber's
+-- early termination on the day of the notice (E 10.4).
 CREATE FUNCTION cultuur.invoice_schedule(through date)
     RETURNS TABLE (contract_id integer, kind text, period daterange, due date)
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -31,8 +32,15 @@ SELECT c.id, 'film_quarter', daterange(q::date, (q + interval '3 months')::date)
                                     date_trunc('quarter', $1::timestamp),
                                     interval '3 months') q
  WHERE c.active && daterange(q::date, (q + interval '3 months')::date)
+UNION ALL
+-- the exit fee: its period is the rest of the initial term it pays for
+SELECT t.contract_id, 'exit_fee', daterange(t.effective_end + 1, greatest(c.initial_end, t.effective_end) + 1),
+       t.notified_on
+  FROM cultuur.termination t
+  JOIN cultuur.contract c ON c.id = t.contract_id
+ WHERE t.exit_fee > 0 AND t.notified_on <= $1
 $$;
-COMMENT ON FUNCTION cultuur.invoice_schedule(date) IS 'Every invoice due on or before a date (and a few not yet due): e-books per calendar year, issued on signing for the first year and on 1 May afterwards (E 8.5); film per quarter, issued in the second month after the quarter (F 8.1).';
+COMMENT ON FUNCTION cultuur.invoice_schedule(date) IS 'Every invoice due on or before a date (and a few not yet due): e-books per calendar year, issued on signing for the first year and on 1 May afterwards (E 8.5); film per quarter, issued in the second month after the quarter (F 8.1); the exit fee of a subscriber''s early termination, on the day of the notice (E 10.4).';
 
 -- What a run issues: the invoices due by a date that are not issued yet
 -- (doc/rules.md §9); run_invoicing issues them, invoicing_blocked says
@@ -88,6 +96,22 @@ BEGIN
         RAISE EXCEPTION 'contract %: the year % is not a year from 1900 to 2200', c.id, y
             USING ERRCODE = 'datetime_field_overflow',
                   HINT = 'The contract was entered with a wrong date: end it, and enter it again with the right one.';
+    END IF;
+    -- the exit fee (E 10.4): one line, the fee the termination recorded,
+    -- with the factors its note names
+    IF $2 = 'exit_fee' THEN
+        SELECT 1, format('Exit fee: %s contract ended on %s, before the end of its initial term (%s): %s',
+                         s.name, tm.effective_end, c.initial_end, tm.exit_fee_note),
+               NULL::date, 1::numeric, tm.exit_fee::cultuur.price, NULL::numeric, NULL::cultuur.amount,
+               tm.exit_fee::cultuur.amount, NULL::numeric, NULL::numeric, NULL::text, tm.exit_fee::cultuur.amount
+          INTO line_no, description, month, quantity, unit_price, tier_volume, fixed_fee,
+               base_amount, base_index, new_index, share, amount
+          FROM cultuur.termination tm WHERE tm.contract_id = c.id AND tm.exit_fee > 0;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'contract %: no exit fee is due', c.id USING ERRCODE = 'no_data_found';
+        END IF;
+        RETURN NEXT;
+        RETURN;
     END IF;
     IF s.price_model = 'per_inhabitant' THEN
         IF fee.indexed_amount IS NULL THEN
@@ -201,12 +225,12 @@ BEGIN
         RAISE EXCEPTION 'contract % does not exist', coalesce($1::text, 'NULL')
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF $2 IS NULL OR $2 NOT IN ('ebooks_year', 'film_quarter') THEN
-        RAISE EXCEPTION 'kind must be ebooks_year or film_quarter, not %', coalesce($2, 'NULL')
+    IF $2 IS NULL OR $2 NOT IN ('ebooks_year', 'film_quarter', 'exit_fee') THEN
+        RAISE EXCEPTION 'kind must be ebooks_year, film_quarter or exit_fee, not %', coalesce($2, 'NULL')
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF (SELECT s.price_model FROM cultuur.contract c JOIN cultuur.service s ON s.code = c.service
-         WHERE c.id = $1) = 'per_inhabitant' THEN
+    IF $2 <> 'exit_fee' AND (SELECT s.price_model FROM cultuur.contract c JOIN cultuur.service s ON s.code = c.service
+                              WHERE c.id = $1) = 'per_inhabitant' THEN
         SELECT f.basis, f.unit_price, f.tier_volume, f.fixed_fee, f.yearly_amount,
                f.base_index, f.year_index, f.indexed_amount, f.note
           INTO fee

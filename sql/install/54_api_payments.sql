@@ -18,6 +18,22 @@ SELECT i.id AS invoice_id, i.number, i.library_id, i.contract_id, i.kind, i.peri
  WHERE i.kind <> 'credit_note';
 COMMENT ON VIEW cultuur.invoice_balance IS 'Per invoice (a supplementary invoice is one of its own): total, paid, credited (its credit notes, of finance or of a run''s corrections) and outstanding (negative: to be refunded).';
 
+-- Whether an early termination is confirmed (E 10.4: by the payment of its
+-- exit-fee invoice): every termination with who gave notice, its exit fee,
+-- the invoice and what is still open.
+CREATE VIEW cultuur.termination_status AS
+SELECT t.contract_id, c.library_id, c.service, t.given_by, t.notified_on, t.effective_end, t.reason,
+       t.exit_fee, t.exit_fee_note, b.number AS exit_fee_invoice, b.outstanding,
+       CASE WHEN t.exit_fee = 0 THEN 'no exit fee'
+            WHEN b.invoice_id IS NULL THEN 'exit fee not invoiced yet'
+            WHEN b.outstanding > 0 THEN 'exit fee invoiced, not paid'
+            ELSE 'confirmed: exit fee settled' END AS status,
+       (t.exit_fee = 0 OR coalesce(b.outstanding <= 0, false)) AS confirmed
+  FROM cultuur.termination t
+  JOIN cultuur.contract c ON c.id = t.contract_id
+  LEFT JOIN cultuur.invoice_balance b ON b.contract_id = t.contract_id AND b.kind = 'exit_fee';
+COMMENT ON VIEW cultuur.termination_status IS 'Every termination: who gave notice (subscriber or consortium), the effective end, the exit fee, its invoice and what is open, and whether the termination is confirmed (E 10.4: an early termination by the subscriber is confirmed when its exit-fee invoice is settled; one without exit fee is confirmed at once). The contract is billed until its effective end either way.';
+
 CREATE FUNCTION cultuur.overdue(as_of date DEFAULT current_date)
     RETURNS TABLE (invoice_id integer, number text, library_id integer, due_on date,
                    outstanding cultuur.amount, days_overdue integer, formal_notice_on date,

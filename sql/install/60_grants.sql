@@ -69,7 +69,8 @@ REVOKE ALL ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.f
                        cultuur.corrections_due(bigint[], integer),
                        cultuur.issue_corrections(date, bigint[], integer),
                        cultuur.note_recheck(text, date, date, text),
-                       cultuur.recheck_noted(text, date, text)
+                       cultuur.recheck_noted(text, date, text),
+                       cultuur.refuse_invoiced_exit_fee(integer)
   FROM PUBLIC;
 
 -- ---- reporting ----
@@ -84,7 +85,8 @@ GRANT SELECT ON cultuur.library, cultuur.population, cultuur.price_index, cultuu
                 cultuur.price_increase_flag, cultuur.contract_fee_detail,
                 cultuur.contract_status_today, cultuur.upcoming_deadline,
                 cultuur.invoice_balance, cultuur.reconciliation,
-                cultuur.invoice_recheck, cultuur.invoice_correction, cultuur.pending_corrections
+                cultuur.invoice_recheck, cultuur.invoice_correction, cultuur.pending_corrections,
+                cultuur.termination_status
    TO cultuur_reporting;
 -- the reports that compute consortium-wide figures (tier volumes,
 -- consortium usage) run as the owner, so that they count every library
