@@ -193,3 +193,34 @@ ROLLBACK;
 SELECT code, cultuur.stops_the_run(code) AS stops_the_run
   FROM unnest(ARRAY['40001', '40P01', '53200', '54001', '55P03', '57014', '57P01', '58030', 'XX000',
                     '22003', 'P0002', '22008', '23514', '55006', 'CC010', '42501']) code;
+
+--
+-- 5. A projection: what a run on a later date would issue (a run itself is
+-- never dated after today, CC014), computed and not issued.  On 1 February
+-- 2027: the third and fourth quarters of 2026 of both lots (lot 9X still
+-- at the wrong 2026 tariff: 445,000,000.00 and 82,500,000.00 a quarter,
+-- Zwaarstad's too large; lot 9Y without usage: 0.00); nothing is written.
+--
+SELECT count(*) AS invoices_before, (SELECT last_seq FROM cultuur.invoice_counter WHERE year = 2026) AS last_number
+  FROM cultuur.invoice;
+-- (the reason of an invoice that would be issued says whether its period
+-- is over yet: it depends on the day the test runs, and is not shown)
+SELECT contract_id, kind, period, due, total, lines, CASE WHEN total IS NULL THEN reason END AS why_not
+  FROM cultuur.invoicing_projection('2027-02-01') ORDER BY due, contract_id;
+SELECT count(*) AS invoices_after, (SELECT last_seq FROM cultuur.invoice_counter WHERE year = 2026) AS last_number
+  FROM cultuur.invoice;
+DO $$
+DECLARE
+    hint text;
+BEGIN
+    PERFORM cultuur.run_invoicing('2099-01-01');
+EXCEPTION WHEN SQLSTATE 'CC014' THEN
+    GET STACKED DIAGNOSTICS hint = PG_EXCEPTION_HINT;
+    RAISE WARNING 'a run dated 2099 is refused (CC014); the hint names the projection: %',
+        hint LIKE '%invoicing_projection(date)%';
+END;
+$$;
+BEGIN;
+SET LOCAL ROLE cultuur_reporting;
+SELECT count(*) AS projected_by_reporting FROM cultuur.invoicing_projection('2027-02-01');
+ROLLBACK;

@@ -22,7 +22,7 @@ BEGIN
         RAISE EXCEPTION 'invoices cannot be dated %, after today (%)', $1, cultuur.today()
             USING ERRCODE = 'CC014',
                   DETAIL = 'An invoice is dated on the day it is issued.',
-                  HINT = format('Issue it on or before %s.', cultuur.today());
+                  HINT = format('Issue it on or before %s; cultuur.invoicing_projection(date) shows what a run on a later date would issue.', cultuur.today());
     END IF;
 END;
 $$;

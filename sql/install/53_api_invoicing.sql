@@ -775,6 +775,56 @@ END;
 $$;
 COMMENT ON FUNCTION cultuur.invoicing_blocked(date) IS 'Invoices due by a date that a run on that date would not issue, and why: a population count or index not entered, or (with its SQLSTATE) an amount too large for an invoice.';
 
+-- A projection (doc/rules.md §9): what a run on any date, later ones
+-- included, would issue, computed and not issued (no number is taken,
+-- nothing is written).  A run itself is never dated after today.
+CREATE FUNCTION cultuur.invoicing_projection(on_date date)
+    RETURNS TABLE (contract_id integer, kind text, period daterange, due date,
+                   total cultuur.amount, lines integer, reason text)
+    LANGUAGE plpgsql STABLE
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    d    record;
+    tot  numeric;
+    n    integer;
+    code text;
+    msg  text;
+BEGIN
+    -- the arguments first, before any work (a bad one is named in the error)
+    PERFORM cultuur.check_date('on_date', on_date);
+    FOR d IN SELECT * FROM cultuur.invoices_due_fees(on_date) LOOP
+        contract_id := d.contract_id;
+        kind := d.kind;
+        period := d.period;
+        due := d.due;
+        BEGIN
+            SELECT coalesce(sum(p.amount), 0.00), count(*)::integer INTO tot, n
+              FROM cultuur.invoice_lines(d.contract_id, d.kind, d.period, d.fee) p;
+            IF NOT cultuur.fits_amount(tot) THEN
+                RAISE EXCEPTION 'contract %: the total % is larger than an invoice amount can be (at most 9999999999.99)',
+                        d.contract_id, tot
+                    USING ERRCODE = 'numeric_value_out_of_range';
+            END IF;
+            total := tot;
+            lines := n;
+            reason := CASE WHEN upper(d.period) > cultuur.today() THEN 'projection: the period is not over yet, usage may still come'
+                           ELSE NULL END;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+            IF cultuur.stops_the_run(code) THEN
+                RAISE;
+            END IF;
+            total := NULL;
+            lines := NULL;
+            reason := msg || CASE WHEN code = 'P0002' THEN '' ELSE format(' (SQLSTATE %s)', code) END;
+        END;
+        RETURN NEXT;
+    END LOOP;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.invoicing_projection(date) IS 'What run_invoicing would issue on on_date (any date: a later one is a projection), computed and not issued: per due invoice its total and number of lines, or why it could not be issued; a period not over yet is marked as a projection.';
+
 CREATE FUNCTION cultuur.credit_note(invoice_id integer, issued_on date, reason text,
         amount numeric DEFAULT NULL)
     RETURNS cultuur.issued_invoice

@@ -94,6 +94,7 @@ GRANT EXECUTE ON FUNCTION cultuur.fee_detail(integer, integer),
                           cultuur.invoice_preview(integer, text, daterange),
                           cultuur.invoicing_blocked(date),
                           cultuur.corrections_pending(),
+                          cultuur.invoicing_projection(date),
                           cultuur.budget_projection(integer, integer)
    TO cultuur_reporting;
 
