@@ -689,13 +689,13 @@ CREATE TABLE cultuur.invoice_recheck (
     CONSTRAINT invoice_recheck_first_of_month
         CHECK (month = pg_catalog.date_trunc('month', month)::date),
     CONSTRAINT invoice_recheck_cause
-        CHECK (cause IN ('usage', 'hold', 'termination', 'renewal', 'contract', 'update'))
+        CHECK (cause IN ('usage', 'hold', 'termination', 'renewal', 'contract', 'population', 'update'))
 );
 ALTER SEQUENCE cultuur.invoice_recheck_id_seq OWNED BY cultuur.invoice_recheck.id;
 CREATE INDEX invoice_recheck_month ON cultuur.invoice_recheck (service, month);
-COMMENT ON TABLE cultuur.invoice_recheck IS 'Months of a lot whose facts changed after they may have been invoiced (cause: usage, hold, termination, renewal, contract, update): the next run_invoicing recomputes the issued invoices of those months and issues the differences. Written by the engine only.';
+COMMENT ON TABLE cultuur.invoice_recheck IS 'Months of a lot whose facts changed after they may have been invoiced (cause: usage, hold, termination, renewal, contract, population, update): the next run_invoicing recomputes the issued invoices of those months and issues the differences. Written by the engine only.';
 COMMENT ON CONSTRAINT invoice_recheck_first_of_month ON cultuur.invoice_recheck IS 'A month is noted by its first day.';
-COMMENT ON CONSTRAINT invoice_recheck_cause ON cultuur.invoice_recheck IS 'What changed: usage, hold, termination, renewal or contract; update: the update from 0.1, which kept no such notes, has every invoiced month checked once.';
+COMMENT ON CONSTRAINT invoice_recheck_cause ON cultuur.invoice_recheck IS 'What changed: usage, hold, termination, renewal, contract or a corrected population count; update: the update from 0.1, which kept no such notes, has every invoiced month checked once.';
 
 -- The corrections the runs issued: which invoice a supplementary invoice
 -- or credit note corrects, and which facts changed.  A credit note issued
@@ -1681,6 +1681,141 @@ COMMENT ON VIEW cultuur.termination_status IS 'Every termination: who gave notic
 GRANT SELECT ON cultuur.termination_status TO cultuur_reporting;
 ALTER EXTENSION cultuur DROP VIEW cultuur.termination_status;
 
+-- Corrected population counts (doc/rules.md §9): entered as corrections,
+-- with the old value, reason and author; the next run corrects the
+-- invoices that used them.
+-- A count corrected after invoices used it (doc/rules.md §9): entered as a
+-- correction with its reason, who and when; the count itself changes
+-- through it only, and the old value stays here.  The next invoicing run
+-- corrects the invoices of the year that used it.
+CREATE SEQUENCE cultuur.population_correction_id_seq;
+CREATE TABLE cultuur.population_correction (
+    id          bigint PRIMARY KEY DEFAULT pg_catalog.nextval('cultuur.population_correction_id_seq'),
+    library_id  integer NOT NULL,
+    year        integer NOT NULL,
+    inhabitants integer NOT NULL CHECK (inhabitants >= 0),
+    previous    integer NOT NULL,
+    reason      text NOT NULL CONSTRAINT population_correction_reason CHECK (pg_catalog.btrim(reason) <> ''),
+    entered_by  text NOT NULL,
+    entered_at  timestamptz NOT NULL,
+    FOREIGN KEY (library_id, year) REFERENCES cultuur.population
+);
+ALTER SEQUENCE cultuur.population_correction_id_seq OWNED BY cultuur.population_correction.id;
+COMMENT ON TABLE cultuur.population_correction IS 'A corrected count of inhabitants (Statbel''s correction of a published count): enter library_id, year, inhabitants and reason; previous, entered_by and entered_at are filled in, the count is changed, and the next run_invoicing corrects the invoices that used it.';
+COMMENT ON CONSTRAINT population_correction_reason ON cultuur.population_correction IS 'A correction says why.';
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON cultuur.population_correction
+    FOR EACH STATEMENT EXECUTE FUNCTION cultuur.refuse_truncate();
+COMMENT ON TRIGGER refuse_truncate ON cultuur.population_correction IS 'No TRUNCATE: rows leave the books one by one, through the rules (CC010).';
+GRANT SELECT ON cultuur.population_correction TO cultuur_reporting;
+GRANT INSERT ON cultuur.population_correction TO cultuur_data_entry, cultuur_finance;
+GRANT USAGE ON SEQUENCE cultuur.population_correction_id_seq TO cultuur_data_entry, cultuur_finance;
+ALTER EXTENSION cultuur DROP SEQUENCE cultuur.population_correction_id_seq;
+ALTER EXTENSION cultuur DROP TABLE cultuur.population_correction;
+CREATE FUNCTION cultuur.population_corrected(library_id integer, year integer, inhabitants integer)
+    RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+SELECT EXISTS (SELECT 1 FROM cultuur.population_correction pc
+                WHERE pc.library_id = $1 AND pc.year = $2 AND pc.inhabitants = $3
+                  AND cultuur.xid_is_current(pc.xmin))
+$$;
+COMMENT ON FUNCTION cultuur.population_corrected(integer, integer, integer) IS 'Internal: whether the current transaction entered a population_correction of this library and year to inhabitants (population_guard then lets the count change).';
+
+CREATE OR REPLACE FUNCTION cultuur.population_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    -- the count of 1 January Y is the basis of the fees of year Y + 1 (E 8.1)
+    billed  daterange := daterange(make_date(OLD.year + 1, 1, 1), make_date(OLD.year + 2, 1, 1));
+    what    text := format('the population of library %s on 1 January %s', OLD.library_id, OLD.year);
+    used    text;
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW IS NOT DISTINCT FROM OLD THEN
+        RETURN NEW;
+    END IF;
+    PERFORM cultuur.invoicing_barrier();
+    -- its library's per-inhabitant invoices of that year, and those of
+    -- every library whose consortium tier volume it was part of; a
+    -- correction entered as such (population_correction, this
+    -- transaction) changes it anyway: the next run corrects them
+    SELECT 'issued invoice ' || i.number INTO used
+      FROM cultuur.invoice i
+      JOIN cultuur.contract c ON c.id = i.contract_id
+      JOIN cultuur.service s ON s.code = c.service AND s.price_model = 'per_inhabitant'
+     WHERE i.kind <> 'credit_note' AND i.period && billed
+       AND (c.library_id = OLD.library_id
+            OR EXISTS (SELECT 1 FROM cultuur.contract o
+                        WHERE o.library_id = OLD.library_id AND o.service = c.service
+                          AND o.active && billed))
+     ORDER BY c.library_id <> OLD.library_id, i.id LIMIT 1;
+    IF TG_OP = 'UPDATE' AND NEW.year = OLD.year AND NEW.library_id = OLD.library_id
+       AND cultuur.population_corrected(OLD.library_id, OLD.year, NEW.inhabitants) THEN
+        used := NULL;
+    END IF;
+    PERFORM cultuur.refuse_recorded_change(what, used,
+        'Enter a corrected count as a correction (cultuur.population_correction, with its reason): the next invoicing run corrects the invoices.');
+    -- an exit fee computed from it: the latest count on or before the exit year
+    SELECT 'the exit fee of contract ' || t.contract_id INTO used
+      FROM cultuur.termination t JOIN cultuur.contract c ON c.id = t.contract_id
+     WHERE c.library_id = OLD.library_id AND t.exit_fee > 0
+       AND OLD.year = (SELECT max(p.year) FROM cultuur.population p
+                        WHERE p.library_id = OLD.library_id
+                          AND p.year <= extract(year FROM t.effective_end))
+     ORDER BY t.contract_id LIMIT 1;
+    PERFORM cultuur.refuse_recorded_change(what, used,
+        'Delete and re-enter the termination to recompute its exit fee first.');
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.population_guard() IS 'Trigger: a count of inhabitants cannot be changed or deleted once an issued invoice (its library''s, or one whose consortium tier volume included it) or a recorded exit fee was computed from it (CC010), except by a correction (population_correction) for the invoices.';
+
+-- A corrected count (doc/rules.md §9): the correction row records the old
+-- value and who made it, then changes the count (which population_guard
+-- lets it do) and notes the year its fees are billed in, for every lot
+-- billed per inhabitant (the count is part of each lot's tier volume).
+CREATE FUNCTION cultuur.population_correction_apply() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    svc text;
+BEGIN
+    IF cultuur.restoring() THEN
+        RETURN CASE WHEN TG_WHEN = 'BEFORE' THEN NEW ELSE NULL END;
+    END IF;
+    IF TG_WHEN = 'BEFORE' THEN
+        SELECT p.inhabitants INTO NEW.previous FROM cultuur.population p
+         WHERE p.library_id = NEW.library_id AND p.year = NEW.year FOR UPDATE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'library % has no count of 1 January % to correct', NEW.library_id, NEW.year
+                USING ERRCODE = 'foreign_key_violation',
+                      HINT = 'Enter a count that was never entered in cultuur.population.';
+        ELSIF NEW.previous = NEW.inhabitants THEN
+            RAISE EXCEPTION 'library %: the count of 1 January % is % already', NEW.library_id, NEW.year, NEW.inhabitants
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        NEW.entered_by := session_user::text;
+        NEW.entered_at := now();
+        RETURN NEW;
+    END IF;
+    UPDATE cultuur.population p SET inhabitants = NEW.inhabitants
+     WHERE p.library_id = NEW.library_id AND p.year = NEW.year;
+    FOR svc IN SELECT s.code FROM cultuur.service s WHERE s.price_model = 'per_inhabitant' ORDER BY s.code LOOP
+        PERFORM cultuur.note_recheck(svc, make_date(NEW.year + 1, 1, 1), make_date(NEW.year + 1, 12, 1), 'population');
+    END LOOP;
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.population_correction_apply() IS 'Trigger on population_correction: before, records the count it replaces, who and when; after, changes the count and notes the fees of the next year of every lot billed per inhabitant for the next invoicing run.';
+CREATE TRIGGER population_correction_record BEFORE INSERT ON cultuur.population_correction
+    FOR EACH ROW EXECUTE FUNCTION cultuur.population_correction_apply();
+COMMENT ON TRIGGER population_correction_record ON cultuur.population_correction IS 'Records the count a correction replaces, who made it and when.';
+CREATE TRIGGER population_correction_apply AFTER INSERT ON cultuur.population_correction
+    FOR EACH ROW EXECUTE FUNCTION cultuur.population_correction_apply();
+COMMENT ON TRIGGER population_correction_apply ON cultuur.population_correction IS 'Changes the count and notes its invoices for correction (doc/rules.md §9).';
+
 REVOKE ALL ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.fee_factors),
                        cultuur.invoices_due_fees(date),
                        cultuur.issue_due_invoices(date),
@@ -1691,6 +1826,9 @@ REVOKE ALL ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.f
                        cultuur.note_recheck(text, date, date, text),
                        cultuur.recheck_noted(text, date, text),
                        cultuur.refuse_invoiced_exit_fee(integer),
+                       cultuur.population_corrected(integer, integer, integer),
+                       cultuur.population_guard(),
+                       cultuur.population_correction_apply(),
                        cultuur.fact_recheck(),
                        cultuur.corrections_pending(),
                        cultuur.run_invoicing_report(date),

@@ -158,6 +158,36 @@ SELECT count(*) AS pending FROM cultuur.pending_corrections;
 SELECT count(*) AS notes_left FROM cultuur.invoice_recheck;
 
 --
+-- 6b. Statbel corrects Aarde's count of 1 January 2025: 101,000, not
+-- 100,000.  The count the e-book year 2026 was billed from cannot be
+-- updated in place (CC010); it is entered as a correction, with its
+-- reason, and the old value stays.  The year (9/12 since the notice):
+--   838.54 + 0.1645 x 101,000 = 838.54 + 16,614.50 = 17,453.04;
+--   round(17,453.04 x 9 / 12 = 13,089.78, 2) = 13,089.78, issued so far
+--   17,288.54 - 4,322.13 = 12,966.41: a supplementary invoice of 123.37.
+--
+SET ROLE cultuur_test_corr_clerk;
+UPDATE cultuur.population SET inhabitants = 101000 WHERE library_id = 1 AND year = 2025;
+\echo SQLSTATE :SQLSTATE
+-- (terse: the failing row shows when it was entered)
+\set VERBOSITY terse
+INSERT INTO cultuur.population_correction (library_id, year, inhabitants, reason)
+VALUES (1, 2025, 101000, '');
+\echo SQLSTATE :SQLSTATE
+\set VERBOSITY default
+INSERT INTO cultuur.population_correction (library_id, year, inhabitants, reason)
+VALUES (1, 2025, 100000, 'no change');
+\echo SQLSTATE :SQLSTATE
+INSERT INTO cultuur.population_correction (library_id, year, inhabitants, reason)
+VALUES (1, 2025, 101000, 'Statbel correction published 1 July 2026')
+RETURNING library_id, year, inhabitants, previous, reason, entered_by IS NOT NULL AS who_recorded;
+RESET ROLE;
+SELECT inhabitants FROM cultuur.population WHERE library_id = 1 AND year = 2025;
+SELECT number, contract_id, kind, issued, due, difference, document, facts FROM cultuur.pending_corrections;
+SELECT number, contract_id, kind, period, total FROM cultuur.run_invoicing('2026-08-11');
+SELECT count(*) AS pending FROM cultuur.pending_corrections;
+
+--
 -- 7. Rights: reporting reads what is pending and the corrections issued;
 -- no role writes the notes or the corrections, or calls the engine parts
 --

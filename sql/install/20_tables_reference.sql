@@ -24,6 +24,26 @@ CREATE TABLE cultuur.population (
 );
 COMMENT ON TABLE cultuur.population IS 'Official count of inhabitants on 1 January of year (Statbel). A fee for year Y uses the count of 1 January Y-1.';
 
+-- A count corrected after invoices used it (doc/rules.md §9): entered as a
+-- correction with its reason, who and when; the count itself changes
+-- through it only, and the old value stays here.  The next invoicing run
+-- corrects the invoices of the year that used it.
+CREATE SEQUENCE cultuur.population_correction_id_seq;
+CREATE TABLE cultuur.population_correction (
+    id          bigint PRIMARY KEY DEFAULT pg_catalog.nextval('cultuur.population_correction_id_seq'),
+    library_id  integer NOT NULL,
+    year        integer NOT NULL,
+    inhabitants integer NOT NULL CHECK (inhabitants >= 0),
+    previous    integer NOT NULL,
+    reason      text NOT NULL CONSTRAINT population_correction_reason CHECK (pg_catalog.btrim(reason) <> ''),
+    entered_by  text NOT NULL,
+    entered_at  timestamptz NOT NULL,
+    FOREIGN KEY (library_id, year) REFERENCES cultuur.population
+);
+ALTER SEQUENCE cultuur.population_correction_id_seq OWNED BY cultuur.population_correction.id;
+COMMENT ON TABLE cultuur.population_correction IS 'A corrected count of inhabitants (Statbel''s correction of a published count): enter library_id, year, inhabitants and reason; previous, entered_by and entered_at are filled in, the count is changed, and the next run_invoicing corrects the invoices that used it.';
+COMMENT ON CONSTRAINT population_correction_reason ON cultuur.population_correction IS 'A correction says why.';
+
 CREATE TABLE cultuur.price_index (
     series      text NOT NULL CHECK (series IN ('cpi', 'health')),
     month       date NOT NULL CHECK (month = pg_catalog.date_trunc('month', month)::date),

@@ -144,3 +144,16 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION cultuur.refuse_invoiced_exit_fee(integer) IS 'Raises CC010 when the contract''s exit fee is invoiced and not credited: its termination cannot be removed.';
+
+-- Whether the count of 1 January year of a library is being corrected to
+-- inhabitants, by a correction this transaction entered (doc/rules.md §9).
+CREATE FUNCTION cultuur.population_corrected(library_id integer, year integer, inhabitants integer)
+    RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+SELECT EXISTS (SELECT 1 FROM cultuur.population_correction pc
+                WHERE pc.library_id = $1 AND pc.year = $2 AND pc.inhabitants = $3
+                  AND cultuur.xid_is_current(pc.xmin))
+$$;
+COMMENT ON FUNCTION cultuur.population_corrected(integer, integer, integer) IS 'Internal: whether the current transaction entered a population_correction of this library and year to inhabitants (population_guard then lets the count change).';

@@ -70,7 +70,9 @@ BEGIN
     END IF;
     PERFORM cultuur.invoicing_barrier();
     -- its library's per-inhabitant invoices of that year, and those of
-    -- every library whose consortium tier volume it was part of
+    -- every library whose consortium tier volume it was part of; a
+    -- correction entered as such (population_correction, this
+    -- transaction) changes it anyway: the next run corrects them
     SELECT 'issued invoice ' || i.number INTO used
       FROM cultuur.invoice i
       JOIN cultuur.contract c ON c.id = i.contract_id
@@ -81,8 +83,12 @@ BEGIN
                         WHERE o.library_id = OLD.library_id AND o.service = c.service
                           AND o.active && billed))
      ORDER BY c.library_id <> OLD.library_id, i.id LIMIT 1;
+    IF TG_OP = 'UPDATE' AND NEW.year = OLD.year AND NEW.library_id = OLD.library_id
+       AND cultuur.population_corrected(OLD.library_id, OLD.year, NEW.inhabitants) THEN
+        used := NULL;
+    END IF;
     PERFORM cultuur.refuse_recorded_change(what, used,
-        'A corrected count is corrected on the invoices with a credit note (cultuur.credit_note); counts of later years can still be entered.');
+        'Enter a corrected count as a correction (cultuur.population_correction, with its reason): the next invoicing run corrects the invoices.');
     -- an exit fee computed from it: the latest count on or before the exit year
     SELECT 'the exit fee of contract ' || t.contract_id INTO used
       FROM cultuur.termination t JOIN cultuur.contract c ON c.id = t.contract_id
@@ -96,7 +102,7 @@ BEGIN
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.population_guard() IS 'Trigger: a count of inhabitants cannot be changed or deleted once an issued invoice (its library''s, or one whose consortium tier volume included it) or a recorded exit fee was computed from it (CC010).';
+COMMENT ON FUNCTION cultuur.population_guard() IS 'Trigger: a count of inhabitants cannot be changed or deleted once an issued invoice (its library''s, or one whose consortium tier volume included it) or a recorded exit fee was computed from it (CC010), except by a correction (population_correction) for the invoices.';
 CREATE TRIGGER population_guard BEFORE UPDATE OR DELETE ON cultuur.population
     FOR EACH ROW EXECUTE FUNCTION cultuur.population_guard();
 COMMENT ON TRIGGER population_guard ON cultuur.population IS 'A count of inhabitants an issued invoice or a recorded exit fee used is not changed (CC010; E 8.1).';
@@ -224,3 +230,48 @@ COMMENT ON TRIGGER invoice_recheck ON cultuur.renewal IS 'A renewal entered or r
 CREATE TRIGGER invoice_recheck AFTER INSERT ON cultuur.contract
     FOR EACH ROW EXECUTE FUNCTION cultuur.fact_recheck();
 COMMENT ON TRIGGER invoice_recheck ON cultuur.contract IS 'A contract entered after the months of its start year were invoiced changes the consortium tier of its lot: corrected by the next run (doc/rules.md §9).';
+
+-- A corrected count (doc/rules.md §9): the correction row records the old
+-- value and who made it, then changes the count (which population_guard
+-- lets it do) and notes the year its fees are billed in, for every lot
+-- billed per inhabitant (the count is part of each lot's tier volume).
+CREATE FUNCTION cultuur.population_correction_apply() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    svc text;
+BEGIN
+    IF cultuur.restoring() THEN
+        RETURN CASE WHEN TG_WHEN = 'BEFORE' THEN NEW ELSE NULL END;
+    END IF;
+    IF TG_WHEN = 'BEFORE' THEN
+        SELECT p.inhabitants INTO NEW.previous FROM cultuur.population p
+         WHERE p.library_id = NEW.library_id AND p.year = NEW.year FOR UPDATE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'library % has no count of 1 January % to correct', NEW.library_id, NEW.year
+                USING ERRCODE = 'foreign_key_violation',
+                      HINT = 'Enter a count that was never entered in cultuur.population.';
+        ELSIF NEW.previous = NEW.inhabitants THEN
+            RAISE EXCEPTION 'library %: the count of 1 January % is % already', NEW.library_id, NEW.year, NEW.inhabitants
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        NEW.entered_by := session_user::text;
+        NEW.entered_at := now();
+        RETURN NEW;
+    END IF;
+    UPDATE cultuur.population p SET inhabitants = NEW.inhabitants
+     WHERE p.library_id = NEW.library_id AND p.year = NEW.year;
+    FOR svc IN SELECT s.code FROM cultuur.service s WHERE s.price_model = 'per_inhabitant' ORDER BY s.code LOOP
+        PERFORM cultuur.note_recheck(svc, make_date(NEW.year + 1, 1, 1), make_date(NEW.year + 1, 12, 1), 'population');
+    END LOOP;
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.population_correction_apply() IS 'Trigger on population_correction: before, records the count it replaces, who and when; after, changes the count and notes the fees of the next year of every lot billed per inhabitant for the next invoicing run.';
+CREATE TRIGGER population_correction_record BEFORE INSERT ON cultuur.population_correction
+    FOR EACH ROW EXECUTE FUNCTION cultuur.population_correction_apply();
+COMMENT ON TRIGGER population_correction_record ON cultuur.population_correction IS 'Records the count a correction replaces, who made it and when.';
+CREATE TRIGGER population_correction_apply AFTER INSERT ON cultuur.population_correction
+    FOR EACH ROW EXECUTE FUNCTION cultuur.population_correction_apply();
+COMMENT ON TRIGGER population_correction_apply ON cultuur.population_correction IS 'Changes the count and notes its invoices for correction (doc/rules.md §9).';

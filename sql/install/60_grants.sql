@@ -70,7 +70,8 @@ REVOKE ALL ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.f
                        cultuur.issue_corrections(date, bigint[], integer),
                        cultuur.note_recheck(text, date, date, text),
                        cultuur.recheck_noted(text, date, text),
-                       cultuur.refuse_invoiced_exit_fee(integer)
+                       cultuur.refuse_invoiced_exit_fee(integer),
+                       cultuur.population_corrected(integer, integer, integer)
   FROM PUBLIC;
 
 -- ---- reporting ----
@@ -86,7 +87,7 @@ GRANT SELECT ON cultuur.library, cultuur.population, cultuur.price_index, cultuu
                 cultuur.contract_status_today, cultuur.upcoming_deadline,
                 cultuur.invoice_balance, cultuur.reconciliation,
                 cultuur.invoice_recheck, cultuur.invoice_correction, cultuur.pending_corrections,
-                cultuur.termination_status
+                cultuur.termination_status, cultuur.population_correction
    TO cultuur_reporting;
 -- the reports that compute consortium-wide figures (tier volumes,
 -- consortium usage) run as the owner, so that they count every library
@@ -104,6 +105,8 @@ GRANT INSERT, UPDATE, DELETE ON cultuur.library, cultuur.population, cultuur.con
 GRANT INSERT, DELETE ON cultuur.renewal, cultuur.termination, cultuur.reach_hold
    TO cultuur_data_entry;
 GRANT INSERT ON cultuur.usage_event TO cultuur_data_entry;
+GRANT INSERT ON cultuur.population_correction TO cultuur_data_entry, cultuur_finance;
+GRANT USAGE ON SEQUENCE cultuur.population_correction_id_seq TO cultuur_data_entry, cultuur_finance;
 GRANT USAGE ON SEQUENCE cultuur.library_id_seq, cultuur.contract_id_seq TO cultuur_data_entry;
 
 -- ---- consortium finance and contract staff ----
