@@ -186,13 +186,18 @@ ANALYZE bench.tariff_tier;
 --   once); yearly = fixed fee + round(basis x unit price, 2); indexed =
 --   round(yearly x index of January Y / index of January of the start year,
 --   2) when the contract says so from that year (never in the start year);
+--   film only in a renewal term (in force on the year's first day) that
+--   starts in index_from or later, to January of the term's start year;
 --   fee = round(indexed x months / 12, 2), months = calendar months of the
 --   year with at least one active day (rule 'month').  Per-user lots are
 --   billed from usage: a row with fee NULL, as in fee_detail.
 CREATE VIEW bench.plain_fee AS
 WITH cy AS (
     SELECT c.id, c.library_id, c.service, c.starts_on, c.basis_pct, c.index_from,
-           s.price_model, s.index_series, y AS year,
+           s.price_model, s.index_series, s.renewal, y AS year,
+           (SELECT r.starts_on FROM cultuur.renewal r
+             WHERE r.contract_id = c.id
+               AND greatest(c.starts_on, make_date(y, 1, 1)) BETWEEN r.starts_on AND r.ends_on) AS term_start,
            greatest(lower(c.active), make_date(y, 1, 1)) AS first_day,
            least(coalesce(upper(c.active), 'infinity'), make_date(y + 1, 1, 1)) AS end_day,
            p.inhabitants
@@ -215,8 +220,12 @@ priced AS (
            (SELECT tt.price FROM bench.tariff_tier tt
              WHERE tt.tariff_id = t.id AND (tt.above IS NULL OR v.inhabitants > tt.above)
              ORDER BY tt.above DESC NULLS LAST LIMIT 1) AS unit_price,
-           (cy.index_from IS NOT NULL AND cy.year >= cy.index_from
-            AND cy.year > extract(year FROM cy.starts_on)) AS is_indexed
+           CASE WHEN cy.renewal = 'agreement'
+                THEN cy.term_start IS NOT NULL AND extract(year FROM cy.term_start) >= cy.index_from
+                ELSE cy.index_from IS NOT NULL AND cy.year >= cy.index_from
+                     AND cy.year > extract(year FROM cy.starts_on) END AS is_indexed,
+           CASE WHEN cy.renewal = 'agreement' THEN make_date(extract(year FROM cy.term_start)::integer, 1, 1)
+                ELSE make_date(cy.year, 1, 1) END AS new_month
       FROM cy
       LEFT JOIN cultuur.tariff t
              ON t.service = cy.service AND t.valid @> greatest(make_date(cy.year, 1, 1), cy.starts_on)
@@ -233,7 +242,7 @@ amounts AS (
             AND bi.month = make_date(extract(year FROM p.starts_on)::integer, 1, 1)
       LEFT JOIN cultuur.price_index yi
              ON p.is_indexed AND yi.series = p.index_series AND yi.base = 2013
-            AND yi.month = make_date(p.year, 1, 1)
+            AND yi.month = p.new_month
 )
 SELECT id AS contract_id, year,
        CASE WHEN price_model = 'per_inhabitant' THEN

@@ -503,6 +503,30 @@ CREATE TYPE cultuur.line_values AS (
     amount      numeric(12,2)
 );
 COMMENT ON TYPE cultuur.line_values IS 'An invoice line before it is stored: the columns of invoice_line but invoice_id (corrections_due returns the lines of a correction in it).';
+-- Film fees indexed only on renewal, per term (doc/rules.md §5; F 8.5):
+-- index_month is the rule, renewal_start_on the term it asks about.
+CREATE FUNCTION cultuur.index_month(renewal text, index_from integer, starts_on date, year integer,
+        term_start date)
+    RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN renewal = 'agreement'
+                THEN CASE WHEN term_start IS NOT NULL AND index_from IS NOT NULL
+                           AND extract(year FROM term_start) >= index_from
+                          THEN make_date(extract(year FROM term_start)::integer, 1, 1) END
+                WHEN cultuur.is_indexed(index_from, starts_on, year)
+                THEN make_date(year, 1, 1) END;
+COMMENT ON FUNCTION cultuur.index_month(text, integer, date, integer, date) IS 'The January whose index a fee is indexed to, or NULL when not indexed: tacit services (e-books) the January of the year billed, from index_from on, never in the first year (E 8.8); services renewed by agreement (film) only in a renewal term starting in index_from or later, the January of the year it started, for the whole term (F 8.5).';
+CREATE FUNCTION cultuur.renewal_start_on(contract_id integer, on_date date)
+    RETURNS date
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+        SELECT (SELECT r.starts_on FROM cultuur.renewal r
+                 WHERE r.contract_id OPERATOR(pg_catalog.=) $1
+                   AND r.starts_on OPERATOR(pg_catalog.<=) $2
+                   AND r.ends_on OPERATOR(pg_catalog.>=) $2)
+    $$;
+COMMENT ON FUNCTION cultuur.renewal_start_on(integer, date) IS 'The start of the renewal by agreement of a contract in force on on_date; NULL in the initial term (or for a tacit service).';
+
 CREATE OR REPLACE FUNCTION cultuur.fee_detail(from_year integer, to_year integer)
     RETURNS TABLE (
         contract_id     integer,
@@ -543,12 +567,21 @@ WITH cy AS (
     SELECT c.id, c.library_id, c.service, c.starts_on, c.basis_pct, c.prorata_rule,
            c.index_from, c.active, y AS year,
            daterange(make_date(y, 1, 1), make_date(y + 1, 1, 1)) AS period,
-           s.price_model, s.index_series
+           s.price_model, s.index_series,
+           -- the January it is indexed to: for film the renewal term in
+           -- force when the year (or the contract) starts (F 8.5; an
+           -- invoice of a quarter takes the term of that quarter).
+           -- Computed here, once per contract and year (cy is materialized)
+           cultuur.index_month(s.renewal, c.index_from, c.starts_on, y, r.starts_on) AS index_month
       FROM cultuur.contract c
       JOIN cultuur.service s ON s.code = c.service
      CROSS JOIN LATERAL generate_series(
              greatest($1, extract(year FROM lower(c.active))::integer),
              least($2, coalesce(extract(year FROM upper(c.active) - 1)::integer, $2))) y
+      -- the renewal in force then (renewal_start_on, as a join)
+      LEFT JOIN cultuur.renewal r
+             ON r.contract_id = c.id
+            AND greatest(make_date(y, 1, 1), c.starts_on) BETWEEN r.starts_on AND r.ends_on
 ),
 pop AS (
     SELECT cy.id, cy.year, p.inhabitants
@@ -580,8 +613,7 @@ priced AS (
                                   WHERE r.bound >= v.inhabitants
                                     AND r.price <> cultuur.tier_price(t.tiers, v.inhabitants))
                     THEN v.inhabitants END AS tier_volume,
-           v.missing AS volume_missing,
-           cultuur.is_indexed(cy.index_from, cy.starts_on, cy.year) AS is_indexed
+           v.missing AS volume_missing
       FROM cy
       LEFT JOIN cultuur.tariff t
              ON t.service = cy.service
@@ -592,18 +624,18 @@ priced AS (
 amounts AS MATERIALIZED (
     -- materialized: the columns below are used several times each, and
     -- the January indexes come from joins (a function per row costs more)
-    SELECT p.*,
+    SELECT p.*, p.index_month IS NOT NULL AS is_indexed,
            cultuur.tier_price(p.tiers, p.tier_volume) AS unit_price,
            cultuur.volume_charge(p.tiers, p.basis, p.tier_volume) AS variable_part,
-           CASE WHEN p.is_indexed THEN bi.value END AS base_index,
-           CASE WHEN p.is_indexed THEN yi.value END AS year_index
+           CASE WHEN p.index_month IS NOT NULL THEN bi.value END AS base_index,
+           CASE WHEN p.index_month IS NOT NULL THEN yi.value END AS year_index
       FROM priced p
       LEFT JOIN cultuur.price_index bi
-             ON p.is_indexed AND bi.series = p.index_series AND bi.base = cultuur.index_base()
+             ON p.index_month IS NOT NULL AND bi.series = p.index_series AND bi.base = cultuur.index_base()
             AND bi.month = make_date(extract(year FROM p.starts_on)::integer, 1, 1)
       LEFT JOIN cultuur.price_index yi
-             ON p.is_indexed AND yi.series = p.index_series AND yi.base = cultuur.index_base()
-            AND yi.month = make_date(p.year, 1, 1)
+             ON p.index_month IS NOT NULL AND yi.series = p.index_series AND yi.base = cultuur.index_base()
+            AND yi.month = p.index_month
 ),
 raw AS (
     -- the amounts before they are given the amount type: a tariff can give
@@ -643,7 +675,7 @@ SELECT a.id, a.library_id, a.service, a.year, a.period, a.active, a.tariff_id,
                             a.year - 1, a.volume_missing, CASE WHEN a.volume_missing = 1 THEN 'y' ELSE 'ies' END, a.service)
             WHEN a.is_indexed AND (a.base_index IS NULL OR a.year_index IS NULL)
                 THEN format('%s of January %s or January %s not loaded', a.index_series,
-                            extract(year FROM a.starts_on), a.year)
+                            extract(year FROM a.starts_on), extract(year FROM a.index_month))
             WHEN NOT a.indexed_fits
                 THEN format('the %s of %s is larger than an invoice amount can be (at most 9999999999.99): check tariff %s',
                             CASE WHEN NOT a.variable_fits THEN 'variable part'
@@ -832,6 +864,7 @@ DECLARE
     nidx  numeric;
     base  numeric;
     amt   numeric;
+    im    date;
     n     integer := 0;
 BEGIN
     SELECT * INTO STRICT c FROM cultuur.contract WHERE id = $1;
@@ -858,7 +891,9 @@ BEGIN
         RETURN;
     END IF;
     IF s.price_model = 'per_inhabitant' THEN
-        IF fee.indexed_amount IS NULL THEN
+        -- (a film quarter is indexed by its own term, below: its yearly
+        -- amount is what it needs)
+        IF (CASE WHEN $2 = 'film_quarter' THEN fee.yearly_amount ELSE fee.indexed_amount END) IS NULL THEN
             IF position('larger than an invoice amount' IN coalesce(fee.note, '')) > 0 THEN
                 RAISE EXCEPTION 'contract %: the fee of % cannot be invoiced: %', c.id, y, fee.note
                     USING ERRCODE = 'numeric_value_out_of_range',
@@ -887,8 +922,25 @@ BEGIN
             share := cultuur.prorata_fraction(c.active, $3, c.prorata_rule);
             amount := cultuur.prorate(fee.indexed_amount, c.active, $3, c.prorata_rule);
         ELSE
+            -- a film quarter is indexed as the term in force on its first
+            -- day (F 8.5: only in a renewal term, index_month)
+            m := cultuur.index_month(s.renewal, c.index_from, c.starts_on, y,
+                                     cultuur.renewal_start_on(c.id, greatest(lower($3), c.starts_on)));
+            amt := fee.yearly_amount;
+            base_index := NULL;
+            new_index := NULL;
+            IF m IS NOT NULL THEN
+                base_index := cultuur.index_value(s.index_series, make_date(extract(year FROM c.starts_on)::integer, 1, 1));
+                new_index := cultuur.index_value(s.index_series, m);
+                IF base_index IS NULL OR new_index IS NULL THEN
+                    RAISE EXCEPTION 'contract %: % index of January % or January % not loaded', c.id,
+                            s.index_series, extract(year FROM c.starts_on), extract(year FROM m)
+                        USING ERRCODE = 'no_data_found';
+                END IF;
+                amt := cultuur.indexed(amt, base_index, new_index);
+            END IF;
             share := cultuur.prorata_fraction(c.active, $3, c.prorata_rule) || ' of 1/4';
-            amount := cultuur.prorate(fee.indexed_amount * 0.25, c.active, $3, c.prorata_rule);
+            amount := cultuur.prorate(amt * 0.25, c.active, $3, c.prorata_rule);
         END IF;
         RETURN NEXT;
         RETURN;
@@ -911,12 +963,15 @@ BEGIN
         nidx := NULL;
         base := cultuur.volume_charge(t.tiers, users, vol);
         amt := base;
-        IF cultuur.is_indexed(c.index_from, c.starts_on, y) THEN
+        -- indexed as the term in force that month (index_month)
+        im := cultuur.index_month(s.renewal, c.index_from, c.starts_on, extract(year FROM m)::integer,
+                                  cultuur.renewal_start_on(c.id, greatest(m, c.starts_on)));
+        IF im IS NOT NULL THEN
             bidx := cultuur.index_value(s.index_series, make_date(extract(year FROM c.starts_on)::integer, 1, 1));
-            nidx := cultuur.index_value(s.index_series, make_date(y, 1, 1));
+            nidx := cultuur.index_value(s.index_series, im);
             IF bidx IS NULL OR nidx IS NULL THEN
                 RAISE EXCEPTION 'contract %: % index of January % or January % not loaded', c.id,
-                        s.index_series, extract(year FROM c.starts_on), y
+                        s.index_series, extract(year FROM c.starts_on), extract(year FROM im)
                     USING ERRCODE = 'no_data_found';
             END IF;
             amt := cultuur.indexed(amt, bidx, nidx);

@@ -77,6 +77,26 @@ CREATE FUNCTION cultuur.is_indexed(index_from integer, starts_on date, year inte
            AND year > extract(year FROM starts_on);
 COMMENT ON FUNCTION cultuur.is_indexed(integer, date, integer) IS 'Whether the fee of year is indexed for a contract that started on starts_on with index_from (NULL: never): from index_from on, never in the first year (doc/rules.md §5).';
 
+-- Which January's index a fee is indexed to (doc/rules.md §5), NULL when
+-- it is not indexed: for a service renewed tacitly (e-books, E 8.8) the
+-- January of the year billed, from index_from on and never in the first
+-- year; for one renewed by agreement (film, F 8.5) only during a renewal
+-- term that starts in index_from or later, and then the January of the
+-- year that term started, for the whole term.  term_start: the start of
+-- the renewal term in force (NULL in the initial term).  The base is
+-- always the January of the contract's start year.
+CREATE FUNCTION cultuur.index_month(renewal text, index_from integer, starts_on date, year integer,
+        term_start date)
+    RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN renewal = 'agreement'
+                THEN CASE WHEN term_start IS NOT NULL AND index_from IS NOT NULL
+                           AND extract(year FROM term_start) >= index_from
+                          THEN make_date(extract(year FROM term_start)::integer, 1, 1) END
+                WHEN cultuur.is_indexed(index_from, starts_on, year)
+                THEN make_date(year, 1, 1) END;
+COMMENT ON FUNCTION cultuur.index_month(text, integer, date, integer, date) IS 'The January whose index a fee is indexed to, or NULL when not indexed: tacit services (e-books) the January of the year billed, from index_from on, never in the first year (E 8.8); services renewed by agreement (film) only in a renewal term starting in index_from or later, the January of the year it started, for the whole term (F 8.5).';
+
 -- The months of a period (first days) in which a contract is in force on
 -- at least one day: billed per user month by month, counted for the reach
 -- cap (doc/rules.md §4, §8).

@@ -289,6 +289,22 @@ END;
 $$;
 COMMENT ON FUNCTION cultuur.exit_fee_quote(integer, date, cultuur.termination_reason, date) IS 'Exit fee if the contract ends on effective_end (doc/rules.md §6): contract year, inhabitants of 1 January of the exit year x basis share, indexation; 0 at or after the end of the initial term; waived for the reasons price_increase and data_annex_change when their ground is recorded, refused (CC008) otherwise.';
 
+-- The start of the renewal by agreement in force on a day (film, F 10.2),
+-- NULL in the initial term: the term a film fee is indexed by (F 8.5,
+-- index_month).  A string body with qualified operators and no SET clause,
+-- like contract_in_force: it names a table of the books and is inlined
+-- into fee_detail.
+CREATE FUNCTION cultuur.renewal_start_on(contract_id integer, on_date date)
+    RETURNS date
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+        SELECT (SELECT r.starts_on FROM cultuur.renewal r
+                 WHERE r.contract_id OPERATOR(pg_catalog.=) $1
+                   AND r.starts_on OPERATOR(pg_catalog.<=) $2
+                   AND r.ends_on OPERATOR(pg_catalog.>=) $2)
+    $$;
+COMMENT ON FUNCTION cultuur.renewal_start_on(integer, date) IS 'The start of the renewal by agreement of a contract in force on on_date; NULL in the initial term (or for a tacit service).';
+
 -- The exit fee a termination records (doc/rules.md §6; E 10.4): only the
 -- subscriber's early termination costs it; a termination by the
 -- consortium costs nothing.

@@ -43,12 +43,21 @@ WITH cy AS (
     SELECT c.id, c.library_id, c.service, c.starts_on, c.basis_pct, c.prorata_rule,
            c.index_from, c.active, y AS year,
            daterange(make_date(y, 1, 1), make_date(y + 1, 1, 1)) AS period,
-           s.price_model, s.index_series
+           s.price_model, s.index_series,
+           -- the January it is indexed to: for film the renewal term in
+           -- force when the year (or the contract) starts (F 8.5; an
+           -- invoice of a quarter takes the term of that quarter).
+           -- Computed here, once per contract and year (cy is materialized)
+           cultuur.index_month(s.renewal, c.index_from, c.starts_on, y, r.starts_on) AS index_month
       FROM cultuur.contract c
       JOIN cultuur.service s ON s.code = c.service
      CROSS JOIN LATERAL generate_series(
              greatest($1, extract(year FROM lower(c.active))::integer),
              least($2, coalesce(extract(year FROM upper(c.active) - 1)::integer, $2))) y
+      -- the renewal in force then (renewal_start_on, as a join)
+      LEFT JOIN cultuur.renewal r
+             ON r.contract_id = c.id
+            AND greatest(make_date(y, 1, 1), c.starts_on) BETWEEN r.starts_on AND r.ends_on
 ),
 pop AS (
     SELECT cy.id, cy.year, p.inhabitants
@@ -80,8 +89,7 @@ priced AS (
                                   WHERE r.bound >= v.inhabitants
                                     AND r.price <> cultuur.tier_price(t.tiers, v.inhabitants))
                     THEN v.inhabitants END AS tier_volume,
-           v.missing AS volume_missing,
-           cultuur.is_indexed(cy.index_from, cy.starts_on, cy.year) AS is_indexed
+           v.missing AS volume_missing
       FROM cy
       LEFT JOIN cultuur.tariff t
              ON t.service = cy.service
@@ -92,18 +100,18 @@ priced AS (
 amounts AS MATERIALIZED (
     -- materialized: the columns below are used several times each, and
     -- the January indexes come from joins (a function per row costs more)
-    SELECT p.*,
+    SELECT p.*, p.index_month IS NOT NULL AS is_indexed,
            cultuur.tier_price(p.tiers, p.tier_volume) AS unit_price,
            cultuur.volume_charge(p.tiers, p.basis, p.tier_volume) AS variable_part,
-           CASE WHEN p.is_indexed THEN bi.value END AS base_index,
-           CASE WHEN p.is_indexed THEN yi.value END AS year_index
+           CASE WHEN p.index_month IS NOT NULL THEN bi.value END AS base_index,
+           CASE WHEN p.index_month IS NOT NULL THEN yi.value END AS year_index
       FROM priced p
       LEFT JOIN cultuur.price_index bi
-             ON p.is_indexed AND bi.series = p.index_series AND bi.base = cultuur.index_base()
+             ON p.index_month IS NOT NULL AND bi.series = p.index_series AND bi.base = cultuur.index_base()
             AND bi.month = make_date(extract(year FROM p.starts_on)::integer, 1, 1)
       LEFT JOIN cultuur.price_index yi
-             ON p.is_indexed AND yi.series = p.index_series AND yi.base = cultuur.index_base()
-            AND yi.month = make_date(p.year, 1, 1)
+             ON p.index_month IS NOT NULL AND yi.series = p.index_series AND yi.base = cultuur.index_base()
+            AND yi.month = p.index_month
 ),
 raw AS (
     -- the amounts before they are given the amount type: a tariff can give
@@ -143,7 +151,7 @@ SELECT a.id, a.library_id, a.service, a.year, a.period, a.active, a.tariff_id,
                             a.year - 1, a.volume_missing, CASE WHEN a.volume_missing = 1 THEN 'y' ELSE 'ies' END, a.service)
             WHEN a.is_indexed AND (a.base_index IS NULL OR a.year_index IS NULL)
                 THEN format('%s of January %s or January %s not loaded', a.index_series,
-                            extract(year FROM a.starts_on), a.year)
+                            extract(year FROM a.starts_on), extract(year FROM a.index_month))
             WHEN NOT a.indexed_fits
                 THEN format('the %s of %s is larger than an invoice amount can be (at most 9999999999.99): check tariff %s',
                             CASE WHEN NOT a.variable_fits THEN 'variable part'

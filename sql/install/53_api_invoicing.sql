@@ -88,6 +88,7 @@ DECLARE
     nidx  numeric;
     base  numeric;
     amt   numeric;
+    im    date;
     n     integer := 0;
 BEGIN
     SELECT * INTO STRICT c FROM cultuur.contract WHERE id = $1;
@@ -114,7 +115,9 @@ BEGIN
         RETURN;
     END IF;
     IF s.price_model = 'per_inhabitant' THEN
-        IF fee.indexed_amount IS NULL THEN
+        -- (a film quarter is indexed by its own term, below: its yearly
+        -- amount is what it needs)
+        IF (CASE WHEN $2 = 'film_quarter' THEN fee.yearly_amount ELSE fee.indexed_amount END) IS NULL THEN
             IF position('larger than an invoice amount' IN coalesce(fee.note, '')) > 0 THEN
                 RAISE EXCEPTION 'contract %: the fee of % cannot be invoiced: %', c.id, y, fee.note
                     USING ERRCODE = 'numeric_value_out_of_range',
@@ -143,8 +146,25 @@ BEGIN
             share := cultuur.prorata_fraction(c.active, $3, c.prorata_rule);
             amount := cultuur.prorate(fee.indexed_amount, c.active, $3, c.prorata_rule);
         ELSE
+            -- a film quarter is indexed as the term in force on its first
+            -- day (F 8.5: only in a renewal term, index_month)
+            m := cultuur.index_month(s.renewal, c.index_from, c.starts_on, y,
+                                     cultuur.renewal_start_on(c.id, greatest(lower($3), c.starts_on)));
+            amt := fee.yearly_amount;
+            base_index := NULL;
+            new_index := NULL;
+            IF m IS NOT NULL THEN
+                base_index := cultuur.index_value(s.index_series, make_date(extract(year FROM c.starts_on)::integer, 1, 1));
+                new_index := cultuur.index_value(s.index_series, m);
+                IF base_index IS NULL OR new_index IS NULL THEN
+                    RAISE EXCEPTION 'contract %: % index of January % or January % not loaded', c.id,
+                            s.index_series, extract(year FROM c.starts_on), extract(year FROM m)
+                        USING ERRCODE = 'no_data_found';
+                END IF;
+                amt := cultuur.indexed(amt, base_index, new_index);
+            END IF;
             share := cultuur.prorata_fraction(c.active, $3, c.prorata_rule) || ' of 1/4';
-            amount := cultuur.prorate(fee.indexed_amount * 0.25, c.active, $3, c.prorata_rule);
+            amount := cultuur.prorate(amt * 0.25, c.active, $3, c.prorata_rule);
         END IF;
         RETURN NEXT;
         RETURN;
@@ -167,12 +187,15 @@ BEGIN
         nidx := NULL;
         base := cultuur.volume_charge(t.tiers, users, vol);
         amt := base;
-        IF cultuur.is_indexed(c.index_from, c.starts_on, y) THEN
+        -- indexed as the term in force that month (index_month)
+        im := cultuur.index_month(s.renewal, c.index_from, c.starts_on, extract(year FROM m)::integer,
+                                  cultuur.renewal_start_on(c.id, greatest(m, c.starts_on)));
+        IF im IS NOT NULL THEN
             bidx := cultuur.index_value(s.index_series, make_date(extract(year FROM c.starts_on)::integer, 1, 1));
-            nidx := cultuur.index_value(s.index_series, make_date(y, 1, 1));
+            nidx := cultuur.index_value(s.index_series, im);
             IF bidx IS NULL OR nidx IS NULL THEN
                 RAISE EXCEPTION 'contract %: % index of January % or January % not loaded', c.id,
-                        s.index_series, extract(year FROM c.starts_on), y
+                        s.index_series, extract(year FROM c.starts_on), extract(year FROM im)
                     USING ERRCODE = 'no_data_found';
             END IF;
             amt := cultuur.indexed(amt, bidx, nidx);
