@@ -924,8 +924,12 @@ BEGIN
         ELSE
             -- a film quarter is indexed as the term in force on its first
             -- day (F 8.5: only in a renewal term, index_month)
-            m := cultuur.index_month(s.renewal, c.index_from, c.starts_on, y,
-                                     cultuur.renewal_start_on(c.id, greatest(lower($3), c.starts_on)));
+            m := NULL;
+            IF c.index_from IS NOT NULL THEN
+                m := cultuur.index_month(s.renewal, c.index_from, c.starts_on, y,
+                                         CASE WHEN s.renewal = 'agreement'
+                                              THEN cultuur.renewal_start_on(c.id, greatest(lower($3), c.starts_on)) END);
+            END IF;
             amt := fee.yearly_amount;
             base_index := NULL;
             new_index := NULL;
@@ -963,9 +967,14 @@ BEGIN
         nidx := NULL;
         base := cultuur.volume_charge(t.tiers, users, vol);
         amt := base;
-        -- indexed as the term in force that month (index_month)
-        im := cultuur.index_month(s.renewal, c.index_from, c.starts_on, extract(year FROM m)::integer,
-                                  cultuur.renewal_start_on(c.id, greatest(m, c.starts_on)));
+        -- indexed as the term in force that month (index_month; the
+        -- renewal is looked up only where it can matter)
+        im := NULL;
+        IF c.index_from IS NOT NULL THEN
+            im := cultuur.index_month(s.renewal, c.index_from, c.starts_on, extract(year FROM m)::integer,
+                                      CASE WHEN s.renewal = 'agreement'
+                                           THEN cultuur.renewal_start_on(c.id, greatest(m, c.starts_on)) END);
+        END IF;
         IF im IS NOT NULL THEN
             bidx := cultuur.index_value(s.index_series, make_date(extract(year FROM c.starts_on)::integer, 1, 1));
             nidx := cultuur.index_value(s.index_series, im);
