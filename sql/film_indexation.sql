@@ -46,6 +46,14 @@ SELECT 1, md5(format('%s-%s', m, u)), 'film-1B', 'film_started', m + interval '1
   FROM generate_series('2022-10-01'::timestamptz, '2025-09-01', interval '1 month') m,
        generate_series(1, 10) u;
 
+-- the budget, before anything is invoiced, projects lot 2A by the term in
+-- force when the year starts, as fee_detail below, quarter by quarter as
+-- it is invoiced: 2022 187.50; 2023 and 2024 750.00 (initial term on 1
+-- January; by the calendar year 2023 would be indexed); 2025 three
+-- quarters of 206.50 (the renewal's index) = 619.50
+SELECT year, projected, source FROM cultuur.budget_projection(2022, 2025)
+ WHERE contract_id = 1 ORDER BY year;
+
 --
 -- Lot 2A: 0.015 x 50,000 = 750.00 a year, 187.50 a quarter, through the
 -- initial term: 2023 too, although index_from is 2023 (indexed by the

@@ -15,7 +15,12 @@ SELECT cultuur.check_year('from_year', $1), cultuur.check_year('to_year', $2);
 WITH years AS (
     SELECT c.id AS contract_id, c.library_id, c.service, c.active, c.starts_on, c.basis_pct,
            c.prorata_rule, c.index_from, s.price_model, s.index_series, s.kind, y AS year,
-           daterange(make_date(y, 1, 1), make_date(y + 1, 1, 1)) AS period
+           daterange(make_date(y, 1, 1), make_date(y + 1, 1, 1)) AS period,
+           -- the January the year is indexed to, as fee_detail has it
+           -- (film: the renewal term in force when the year starts)
+           cultuur.index_month(s.renewal, c.index_from, c.starts_on, y,
+                               cultuur.renewal_start_on(c.id, greatest(make_date(y, 1, 1), c.starts_on)))
+               AS index_month
       FROM cultuur.contract c
       JOIN cultuur.service s ON s.code = c.service
      CROSS JOIN generate_series($1, $2) y
@@ -44,11 +49,12 @@ WITH years AS (
                      WHERE c2.service = y.service AND c2.active && y.period) l2
               LEFT JOIN cultuur.budget_assumption a2
                      ON a2.library_id = l2.library_id AND a2.year = y.year AND a2.service = y.service) AS tier_volume,
-           CASE WHEN cultuur.is_indexed(y.index_from, y.starts_on, y.year)
-                THEN (SELECT pi.value * power(1 + coalesce(a.index_growth_pct, 0) / 100, y.year - extract(year FROM pi.month))
+           CASE WHEN y.index_month IS NOT NULL
+                THEN (SELECT pi.value * power(1 + coalesce(a.index_growth_pct, 0) / 100,
+                                              extract(year FROM y.index_month) - extract(year FROM pi.month))
                         FROM cultuur.price_index pi
                        WHERE pi.series = y.index_series AND pi.base = cultuur.index_base()
-                         AND extract(month FROM pi.month) = 1 AND pi.month <= make_date(y.year, 1, 1)
+                         AND extract(month FROM pi.month) = 1 AND pi.month <= y.index_month
                        ORDER BY pi.month DESC LIMIT 1)
                      / cultuur.index_value(y.index_series, make_date(extract(year FROM y.starts_on)::integer, 1, 1))
                 ELSE 1 END AS index_factor,
