@@ -22,9 +22,10 @@
 #           READ, against the row update it replaced and a plain row lock;
 #   invoicing (invoicing.sql) in new databases cultuur_bench_invoicing_N:
 #           a May run and a quarter run of run_invoicing for 300 and for
-#           3,000 libraries (e-books, lot 2A, lot 1B), against one
-#           invoice_preview per due invoice (the 0.1 run) at 300, and the
-#           ratio of the two sizes.
+#           3,000 libraries (e-books, lot 2A, lot 1B), and a run that
+#           corrects late usage, against one invoice_preview per invoice
+#           (the 0.1 run; for late usage every issued invoice previewed
+#           again) at 300, and the ratio of the two sizes.
 # Each part checks that the two ways agree and prints a Markdown table.
 # Knobs:
 #   BENCH_ONLY          engine, fees, usage, lock or invoicing: run that part only (default all)

@@ -113,6 +113,19 @@ SELECT i.number, i.issued_on, i.due_on, c.service, i.period, i.total
 SELECT contract_id, kind, period, due, reason FROM cultuur.invoicing_blocked('2026-11-01')
  WHERE contract_id IN (SELECT id FROM cultuur.contract WHERE library_id = 1);
 
+\echo
+\echo '=== 13b. Usage that arrives late: the platform sends 3 more Antwerp film starts of October 2024 ==='
+\echo 'The fourth quarter 2024 is invoiced already: the invoice stays, and the next run issues'
+\echo 'the difference as a supplementary invoice that names it (what changed and why: pending_corrections).'
+INSERT INTO cultuur.usage_event (library_id, member_ref, service, action, occurred_at)
+SELECT 1, md5('demo-late-' || g), 'film-1B', 'film_started', timestamptz '2024-10-28 20:00+01'
+  FROM generate_series(1, 3) g;
+SELECT number, period, issued, due, difference, document, facts FROM cultuur.pending_corrections;
+SET client_min_messages = error;
+SELECT i.number, i.kind, i.period, i.total, o.number AS corrects, i.reason
+  FROM cultuur.run_invoicing('2026-11-02') i JOIN cultuur.invoice o ON o.id = i.credit_for;
+SET client_min_messages = warning;
+
 \echo '=== 14. One invoice in full detail: Antwerp lot 1B, fourth quarter 2024 ==='
 SELECT i.number, l.name AS library, i.period, i.issued_on, i.due_on, i.total
   FROM cultuur.invoice i JOIN cultuur.library l ON l.id = i.library_id
