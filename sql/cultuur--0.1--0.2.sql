@@ -838,13 +838,13 @@ CREATE TABLE cultuur.invoice_recheck (
     CONSTRAINT invoice_recheck_first_of_month
         CHECK (month = pg_catalog.date_trunc('month', month)::date),
     CONSTRAINT invoice_recheck_cause
-        CHECK (cause IN ('usage', 'hold', 'termination', 'renewal', 'contract', 'population', 'update'))
+        CHECK (cause IN ('usage', 'hold', 'termination', 'renewal', 'contract', 'population', 'index', 'update'))
 );
 ALTER SEQUENCE cultuur.invoice_recheck_id_seq OWNED BY cultuur.invoice_recheck.id;
 CREATE INDEX invoice_recheck_month ON cultuur.invoice_recheck (service, month);
-COMMENT ON TABLE cultuur.invoice_recheck IS 'Months of a lot whose facts changed after they may have been invoiced (cause: usage, hold, termination, renewal, contract, population, update): the next run_invoicing recomputes the issued invoices of those months and issues the differences. Written by the engine only.';
+COMMENT ON TABLE cultuur.invoice_recheck IS 'Months of a lot whose facts changed after they may have been invoiced (cause: usage, hold, termination, renewal, contract, population, index, update): the next run_invoicing recomputes the issued invoices of those months and issues the differences. Written by the engine only.';
 COMMENT ON CONSTRAINT invoice_recheck_first_of_month ON cultuur.invoice_recheck IS 'A month is noted by its first day.';
-COMMENT ON CONSTRAINT invoice_recheck_cause ON cultuur.invoice_recheck IS 'What changed: usage, hold, termination, renewal, contract or a corrected population count; update: the update from 0.1, which kept no such notes, has every invoiced month checked once.';
+COMMENT ON CONSTRAINT invoice_recheck_cause ON cultuur.invoice_recheck IS 'What changed: usage, hold, termination, renewal, contract, or a corrected population count or index value; update: the update from 0.1, which kept no such notes, has every invoiced month checked once.';
 
 -- The corrections the runs issued: which invoice a supplementary invoice
 -- or credit note corrects, and which facts changed.  A credit note issued
@@ -1313,7 +1313,7 @@ BEGIN
                                JOIN cultuur.invoice i ON i.id = ic.invoice_id
                               WHERE ic.corrects = d.id), 0),
                coalesce((SELECT sum(n.amount) FROM unnest(coalesce(now_lines, '{}')) n), 0),
-               string_agg(format('%s: %s', CASE WHEN x.k = '-infinity' THEN 'the year' ELSE to_char(x.k, 'YYYY-MM') END,
+               string_agg(format('%s: %s', CASE WHEN x.k = '-infinity' THEN 'the fee' ELSE to_char(x.k, 'YYYY-MM') END,
                                  coalesce(nullif(x.what, ''), 'amount')), '; ' ORDER BY x.k),
                array_agg(ROW(x.n::integer,
                              format('Correction of %s, %s: %s', d.number,
@@ -1997,6 +1997,140 @@ CREATE TRIGGER population_correction_apply AFTER INSERT ON cultuur.population_co
     FOR EACH ROW EXECUTE FUNCTION cultuur.population_correction_apply();
 COMMENT ON TRIGGER population_correction_apply ON cultuur.population_correction IS 'Changes the count and notes its invoices for correction (doc/rules.md §9).';
 
+-- Corrected index values, as population counts.
+-- A January index value corrected after fees were indexed with it (doc/
+-- rules.md §9): as a correction with its reason, who and when, the old
+-- value kept; the next invoicing run corrects the invoices indexed with it.
+CREATE SEQUENCE cultuur.price_index_correction_id_seq;
+CREATE TABLE cultuur.price_index_correction (
+    id          bigint PRIMARY KEY DEFAULT pg_catalog.nextval('cultuur.price_index_correction_id_seq'),
+    series      text NOT NULL,
+    month       date NOT NULL,
+    base        integer NOT NULL DEFAULT cultuur.index_base(),
+    value       numeric NOT NULL CHECK (value > 0 AND value < 100000),
+    previous    numeric NOT NULL,
+    reason      text NOT NULL CONSTRAINT price_index_correction_reason CHECK (pg_catalog.btrim(reason) <> ''),
+    entered_by  text NOT NULL,
+    entered_at  timestamptz NOT NULL,
+    FOREIGN KEY (series, base, month) REFERENCES cultuur.price_index
+);
+ALTER SEQUENCE cultuur.price_index_correction_id_seq OWNED BY cultuur.price_index_correction.id;
+COMMENT ON TABLE cultuur.price_index_correction IS 'A corrected index value (a revision Statbel published): enter series, month, value and reason; previous, entered_by and entered_at are filled in, the value is changed, and the next run_invoicing corrects the invoices indexed with it.';
+COMMENT ON CONSTRAINT price_index_correction_reason ON cultuur.price_index_correction IS 'A correction says why.';
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON cultuur.price_index_correction
+    FOR EACH STATEMENT EXECUTE FUNCTION cultuur.refuse_truncate();
+COMMENT ON TRIGGER refuse_truncate ON cultuur.price_index_correction IS 'No TRUNCATE: rows leave the books one by one, through the rules (CC010).';
+GRANT SELECT ON cultuur.price_index_correction TO cultuur_reporting;
+GRANT INSERT ON cultuur.price_index_correction TO cultuur_finance;
+GRANT USAGE ON SEQUENCE cultuur.price_index_correction_id_seq TO cultuur_finance;
+ALTER EXTENSION cultuur DROP SEQUENCE cultuur.price_index_correction_id_seq;
+ALTER EXTENSION cultuur DROP TABLE cultuur.price_index_correction;
+CREATE FUNCTION cultuur.price_index_corrected(series text, month date, base integer, value numeric)
+    RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+SELECT EXISTS (SELECT 1 FROM cultuur.price_index_correction pc
+                WHERE pc.series = $1 AND pc.month = $2 AND pc.base = $3 AND pc.value = $4
+                  AND cultuur.xid_is_current(pc.xmin))
+$$;
+COMMENT ON FUNCTION cultuur.price_index_corrected(text, date, integer, numeric) IS 'Internal: whether the current transaction entered a price_index_correction of this series, month and base to value (price_index_guard then lets the value change).';
+
+CREATE OR REPLACE FUNCTION cultuur.price_index_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    y     integer := extract(year FROM OLD.month)::integer;
+    what  text := format('the %s index of %s (base %s)', OLD.series, to_char(OLD.month, 'YYYY-MM'), OLD.base);
+    used  text;
+BEGIN
+    -- fees index with the January values on base 2013 (E 8.8, F 8.5): the
+    -- January of the start year (base) and of the billed year
+    IF OLD.base <> cultuur.index_base() OR extract(month FROM OLD.month) <> 1
+       OR TG_OP = 'UPDATE' AND NEW IS NOT DISTINCT FROM OLD THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    PERFORM cultuur.invoicing_barrier();
+    SELECT 'issued invoice ' || i.number INTO used
+      FROM cultuur.invoice i
+      JOIN cultuur.contract c ON c.id = i.contract_id
+      JOIN cultuur.service s ON s.code = c.service AND s.index_series = OLD.series
+     WHERE i.kind <> 'credit_note'
+       -- the year billed, the start year (the base), and for film the year
+       -- after (a renewal term of at most a year started in y, F 8.5)
+       AND (extract(year FROM lower(i.period)) = y OR extract(year FROM c.starts_on) = y
+            OR (s.renewal = 'agreement' AND extract(year FROM lower(i.period)) = y + 1))
+       AND EXISTS (SELECT 1 FROM cultuur.invoice_line l
+                    WHERE l.invoice_id = i.id AND l.new_index IS NOT NULL)
+     ORDER BY i.id LIMIT 1;
+    -- a correction entered as such (price_index_correction, this
+    -- transaction) changes it anyway: the next run corrects the invoices
+    IF TG_OP = 'UPDATE' AND (NEW.series, NEW.month, NEW.base) = (OLD.series, OLD.month, OLD.base)
+       AND cultuur.price_index_corrected(OLD.series, OLD.month, OLD.base, NEW.value) THEN
+        used := NULL;
+    END IF;
+    PERFORM cultuur.refuse_recorded_change(what, used,
+        'Enter a revised value as a correction (cultuur.price_index_correction, with its reason): the next invoicing run corrects the invoices.');
+    SELECT 'the exit fee of contract ' || t.contract_id INTO used
+      FROM cultuur.termination t
+      JOIN cultuur.contract c ON c.id = t.contract_id
+      JOIN cultuur.service s ON s.code = c.service AND s.index_series = OLD.series
+     WHERE t.exit_fee > 0 AND t.exit_fee_note LIKE '%; indexed %'
+       AND (extract(year FROM c.starts_on) = y OR extract(year FROM t.effective_end) = y)
+     ORDER BY t.contract_id LIMIT 1;
+    PERFORM cultuur.refuse_recorded_change(what, used, 'Published index values are final.');
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.price_index_guard() IS 'Trigger: a January index value on base 2013 cannot be changed or deleted once an issued invoice or a recorded exit fee was indexed with it (CC010), except by a correction (price_index_correction) for the invoices.';
+
+-- A corrected index value (doc/rules.md §9), as population_correction_apply:
+-- the old value, who and when recorded; the value changed; every lot
+-- indexed with that series noted from January of its year (fees billed
+-- that year, and those of contracts that started that year: their base).
+CREATE FUNCTION cultuur.price_index_correction_apply() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    svc text;
+BEGIN
+    IF cultuur.restoring() THEN
+        RETURN CASE WHEN TG_WHEN = 'BEFORE' THEN NEW ELSE NULL END;
+    END IF;
+    IF TG_WHEN = 'BEFORE' THEN
+        SELECT p.value INTO NEW.previous FROM cultuur.price_index p
+         WHERE p.series = NEW.series AND p.month = NEW.month AND p.base = NEW.base FOR UPDATE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'no % index of % (base %) to correct', NEW.series, to_char(NEW.month, 'YYYY-MM'), NEW.base
+                USING ERRCODE = 'foreign_key_violation',
+                      HINT = 'Load a value never loaded into cultuur.price_index.';
+        ELSIF NEW.previous = NEW.value THEN
+            RAISE EXCEPTION 'the % index of % (base %) is % already', NEW.series, to_char(NEW.month, 'YYYY-MM'),
+                    NEW.base, NEW.value
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        NEW.entered_by := session_user::text;
+        NEW.entered_at := now();
+        RETURN NEW;
+    END IF;
+    UPDATE cultuur.price_index p SET value = NEW.value
+     WHERE p.series = NEW.series AND p.month = NEW.month AND p.base = NEW.base;
+    FOR svc IN SELECT s.code FROM cultuur.service s WHERE s.index_series = NEW.series ORDER BY s.code LOOP
+        PERFORM cultuur.note_recheck(svc, date_trunc('year', NEW.month)::date, cultuur.today(), 'index');
+    END LOOP;
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.price_index_correction_apply() IS 'Trigger on price_index_correction: before, records the value it replaces, who and when; after, changes the value and notes every lot indexed with the series, from January of its year, for the next invoicing run.';
+CREATE TRIGGER price_index_correction_record BEFORE INSERT ON cultuur.price_index_correction
+    FOR EACH ROW EXECUTE FUNCTION cultuur.price_index_correction_apply();
+COMMENT ON TRIGGER price_index_correction_record ON cultuur.price_index_correction IS 'Records the value a correction replaces, who made it and when.';
+CREATE TRIGGER price_index_correction_apply AFTER INSERT ON cultuur.price_index_correction
+    FOR EACH ROW EXECUTE FUNCTION cultuur.price_index_correction_apply();
+COMMENT ON TRIGGER price_index_correction_apply ON cultuur.price_index_correction IS 'Changes the value and notes its invoices for correction (doc/rules.md §9).';
+
 REVOKE ALL ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.fee_factors),
                        cultuur.invoices_due_fees(date),
                        cultuur.issue_due_invoices(date),
@@ -2010,6 +2144,9 @@ REVOKE ALL ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.f
                        cultuur.population_corrected(integer, integer, integer),
                        cultuur.population_guard(),
                        cultuur.population_correction_apply(),
+                       cultuur.price_index_corrected(text, date, integer, numeric),
+                       cultuur.price_index_guard(),
+                       cultuur.price_index_correction_apply(),
                        cultuur.fact_recheck(),
                        cultuur.corrections_pending(),
                        cultuur.run_invoicing_report(date),

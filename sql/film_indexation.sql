@@ -102,3 +102,35 @@ SELECT cultuur.index_month('agreement', 2023, '2022-10-01', 2023, NULL) AS film_
        cultuur.index_month('agreement', NULL, '2022-10-01', 2025, '2024-10-01') AS film_not_agreed,
        cultuur.index_month('tacit', 2023, '2022-11-01', 2023, NULL) AS ebooks_2023,
        cultuur.index_month('tacit', 2023, '2022-11-01', 2022, NULL) AS ebooks_first_year;
+
+--
+-- Statbel revises the health index of January 2024 (invented: 130.29, not
+-- 130.19).  It cannot be updated in place once invoices were indexed with
+-- it (CC010); it is entered as a correction with its reason, the old value
+-- kept, and the next run corrects every invoice indexed with it:
+--   lot 2A: round(750.00 x 130.29 / 118.21 = 826.6433, 2) = 826.64, a
+--     quarter round(826.64 / 4 = 206.66, 2) = 206.66: 0.16 more for each
+--     of the 4 quarters of the renewal;
+--   lot 1B: round(67.90 x 130.29 / 118.21 = 74.8388, 2) = 74.84 a month,
+--     0.06 more: 0.18 for each of the 4 quarters.
+-- Only finance enters index corrections (42501 for data entry).
+--
+UPDATE cultuur.price_index SET value = 130.29 WHERE series = 'health' AND month = '2024-01-01';
+\echo SQLSTATE :SQLSTATE
+BEGIN;
+SET LOCAL ROLE cultuur_data_entry;
+INSERT INTO cultuur.price_index_correction (series, month, value, reason)
+VALUES ('health', '2024-01-01', 130.29, 'Statbel revision');
+\echo SQLSTATE :SQLSTATE
+ROLLBACK;
+BEGIN;
+SET LOCAL ROLE cultuur_finance;
+INSERT INTO cultuur.price_index_correction (series, month, value, reason)
+VALUES ('health', '2024-01-01', 130.29, 'Statbel revision of the January 2024 health index')
+RETURNING series, month, value, previous, reason;
+COMMIT;
+SELECT number, contract_id, issued, due, difference, document, facts
+  FROM cultuur.pending_corrections ORDER BY number;
+SELECT i.kind, count(*) AS documents, sum(i.total) AS total
+  FROM cultuur.run_invoicing('2025-11-02') i GROUP BY i.kind;
+SELECT count(*) AS pending FROM cultuur.pending_corrections;

@@ -54,6 +54,26 @@ CREATE TABLE cultuur.price_index (
 );
 COMMENT ON TABLE cultuur.price_index IS 'Monthly Belgian price indexes as published by Statbel: series cpi (consumer prices) or health (health index), month = first of the month, on the index base of year base (2013 = 100). Data, not shipped: load it with COPY.';
 
+-- A January index value corrected after fees were indexed with it (doc/
+-- rules.md §9): as a correction with its reason, who and when, the old
+-- value kept; the next invoicing run corrects the invoices indexed with it.
+CREATE SEQUENCE cultuur.price_index_correction_id_seq;
+CREATE TABLE cultuur.price_index_correction (
+    id          bigint PRIMARY KEY DEFAULT pg_catalog.nextval('cultuur.price_index_correction_id_seq'),
+    series      text NOT NULL,
+    month       date NOT NULL,
+    base        integer NOT NULL DEFAULT cultuur.index_base(),
+    value       numeric NOT NULL CHECK (value > 0 AND value < 100000),
+    previous    numeric NOT NULL,
+    reason      text NOT NULL CONSTRAINT price_index_correction_reason CHECK (pg_catalog.btrim(reason) <> ''),
+    entered_by  text NOT NULL,
+    entered_at  timestamptz NOT NULL,
+    FOREIGN KEY (series, base, month) REFERENCES cultuur.price_index
+);
+ALTER SEQUENCE cultuur.price_index_correction_id_seq OWNED BY cultuur.price_index_correction.id;
+COMMENT ON TABLE cultuur.price_index_correction IS 'A corrected index value (a revision Statbel published): enter series, month, value and reason; previous, entered_by and entered_at are filled in, the value is changed, and the next run_invoicing corrects the invoices indexed with it.';
+COMMENT ON CONSTRAINT price_index_correction_reason ON cultuur.price_index_correction IS 'A correction says why.';
+
 CREATE TABLE cultuur.service (
     code          text PRIMARY KEY CHECK (code ~ '^[a-z0-9][A-Za-z0-9-]*$'),
     name          text NOT NULL,

@@ -157,3 +157,16 @@ SELECT EXISTS (SELECT 1 FROM cultuur.population_correction pc
                   AND cultuur.xid_is_current(pc.xmin))
 $$;
 COMMENT ON FUNCTION cultuur.population_corrected(integer, integer, integer) IS 'Internal: whether the current transaction entered a population_correction of this library and year to inhabitants (population_guard then lets the count change).';
+
+-- Whether an index value is being corrected to value, by a correction
+-- this transaction entered (doc/rules.md §9).
+CREATE FUNCTION cultuur.price_index_corrected(series text, month date, base integer, value numeric)
+    RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+SELECT EXISTS (SELECT 1 FROM cultuur.price_index_correction pc
+                WHERE pc.series = $1 AND pc.month = $2 AND pc.base = $3 AND pc.value = $4
+                  AND cultuur.xid_is_current(pc.xmin))
+$$;
+COMMENT ON FUNCTION cultuur.price_index_corrected(text, date, integer, numeric) IS 'Internal: whether the current transaction entered a price_index_correction of this series, month and base to value (price_index_guard then lets the value change).';

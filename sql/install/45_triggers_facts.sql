@@ -128,12 +128,21 @@ BEGIN
       JOIN cultuur.contract c ON c.id = i.contract_id
       JOIN cultuur.service s ON s.code = c.service AND s.index_series = OLD.series
      WHERE i.kind <> 'credit_note'
-       AND (extract(year FROM lower(i.period)) = y OR extract(year FROM c.starts_on) = y)
+       -- the year billed, the start year (the base), and for film the year
+       -- after (a renewal term of at most a year started in y, F 8.5)
+       AND (extract(year FROM lower(i.period)) = y OR extract(year FROM c.starts_on) = y
+            OR (s.renewal = 'agreement' AND extract(year FROM lower(i.period)) = y + 1))
        AND EXISTS (SELECT 1 FROM cultuur.invoice_line l
                     WHERE l.invoice_id = i.id AND l.new_index IS NOT NULL)
      ORDER BY i.id LIMIT 1;
+    -- a correction entered as such (price_index_correction, this
+    -- transaction) changes it anyway: the next run corrects the invoices
+    IF TG_OP = 'UPDATE' AND (NEW.series, NEW.month, NEW.base) = (OLD.series, OLD.month, OLD.base)
+       AND cultuur.price_index_corrected(OLD.series, OLD.month, OLD.base, NEW.value) THEN
+        used := NULL;
+    END IF;
     PERFORM cultuur.refuse_recorded_change(what, used,
-        'Published index values are final; a correction of an invoice is a credit note (cultuur.credit_note).');
+        'Enter a revised value as a correction (cultuur.price_index_correction, with its reason): the next invoicing run corrects the invoices.');
     SELECT 'the exit fee of contract ' || t.contract_id INTO used
       FROM cultuur.termination t
       JOIN cultuur.contract c ON c.id = t.contract_id
@@ -145,7 +154,7 @@ BEGIN
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.price_index_guard() IS 'Trigger: a January index value on base 2013 cannot be changed or deleted once an issued invoice or a recorded exit fee was indexed with it (CC010).';
+COMMENT ON FUNCTION cultuur.price_index_guard() IS 'Trigger: a January index value on base 2013 cannot be changed or deleted once an issued invoice or a recorded exit fee was indexed with it (CC010), except by a correction (price_index_correction) for the invoices.';
 CREATE TRIGGER price_index_guard BEFORE UPDATE OR DELETE ON cultuur.price_index
     FOR EACH ROW EXECUTE FUNCTION cultuur.price_index_guard();
 COMMENT ON TRIGGER price_index_guard ON cultuur.price_index IS 'A January index value an issued invoice or a recorded exit fee was indexed with is not changed (CC010; E 8.8, F 8.5).';
@@ -275,3 +284,49 @@ COMMENT ON TRIGGER population_correction_record ON cultuur.population_correction
 CREATE TRIGGER population_correction_apply AFTER INSERT ON cultuur.population_correction
     FOR EACH ROW EXECUTE FUNCTION cultuur.population_correction_apply();
 COMMENT ON TRIGGER population_correction_apply ON cultuur.population_correction IS 'Changes the count and notes its invoices for correction (doc/rules.md §9).';
+
+-- A corrected index value (doc/rules.md §9), as population_correction_apply:
+-- the old value, who and when recorded; the value changed; every lot
+-- indexed with that series noted from January of its year (fees billed
+-- that year, and those of contracts that started that year: their base).
+CREATE FUNCTION cultuur.price_index_correction_apply() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    svc text;
+BEGIN
+    IF cultuur.restoring() THEN
+        RETURN CASE WHEN TG_WHEN = 'BEFORE' THEN NEW ELSE NULL END;
+    END IF;
+    IF TG_WHEN = 'BEFORE' THEN
+        SELECT p.value INTO NEW.previous FROM cultuur.price_index p
+         WHERE p.series = NEW.series AND p.month = NEW.month AND p.base = NEW.base FOR UPDATE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'no % index of % (base %) to correct', NEW.series, to_char(NEW.month, 'YYYY-MM'), NEW.base
+                USING ERRCODE = 'foreign_key_violation',
+                      HINT = 'Load a value never loaded into cultuur.price_index.';
+        ELSIF NEW.previous = NEW.value THEN
+            RAISE EXCEPTION 'the % index of % (base %) is % already', NEW.series, to_char(NEW.month, 'YYYY-MM'),
+                    NEW.base, NEW.value
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        NEW.entered_by := session_user::text;
+        NEW.entered_at := now();
+        RETURN NEW;
+    END IF;
+    UPDATE cultuur.price_index p SET value = NEW.value
+     WHERE p.series = NEW.series AND p.month = NEW.month AND p.base = NEW.base;
+    FOR svc IN SELECT s.code FROM cultuur.service s WHERE s.index_series = NEW.series ORDER BY s.code LOOP
+        PERFORM cultuur.note_recheck(svc, date_trunc('year', NEW.month)::date, cultuur.today(), 'index');
+    END LOOP;
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.price_index_correction_apply() IS 'Trigger on price_index_correction: before, records the value it replaces, who and when; after, changes the value and notes every lot indexed with the series, from January of its year, for the next invoicing run.';
+CREATE TRIGGER price_index_correction_record BEFORE INSERT ON cultuur.price_index_correction
+    FOR EACH ROW EXECUTE FUNCTION cultuur.price_index_correction_apply();
+COMMENT ON TRIGGER price_index_correction_record ON cultuur.price_index_correction IS 'Records the value a correction replaces, who made it and when.';
+CREATE TRIGGER price_index_correction_apply AFTER INSERT ON cultuur.price_index_correction
+    FOR EACH ROW EXECUTE FUNCTION cultuur.price_index_correction_apply();
+COMMENT ON TRIGGER price_index_correction_apply ON cultuur.price_index_correction IS 'Changes the value and notes its invoices for correction (doc/rules.md §9).';

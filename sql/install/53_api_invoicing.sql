@@ -438,7 +438,7 @@ BEGIN
                                JOIN cultuur.invoice i ON i.id = ic.invoice_id
                               WHERE ic.corrects = d.id), 0),
                coalesce((SELECT sum(n.amount) FROM unnest(coalesce(now_lines, '{}')) n), 0),
-               string_agg(format('%s: %s', CASE WHEN x.k = '-infinity' THEN 'the year' ELSE to_char(x.k, 'YYYY-MM') END,
+               string_agg(format('%s: %s', CASE WHEN x.k = '-infinity' THEN 'the fee' ELSE to_char(x.k, 'YYYY-MM') END,
                                  coalesce(nullif(x.what, ''), 'amount')), '; ' ORDER BY x.k),
                array_agg(ROW(x.n::integer,
                              format('Correction of %s, %s: %s', d.number,
