@@ -838,13 +838,13 @@ CREATE TABLE cultuur.invoice_recheck (
     CONSTRAINT invoice_recheck_first_of_month
         CHECK (month = pg_catalog.date_trunc('month', month)::date),
     CONSTRAINT invoice_recheck_cause
-        CHECK (cause IN ('usage', 'hold', 'termination', 'renewal', 'contract', 'population', 'index', 'update'))
+        CHECK (cause IN ('usage', 'hold', 'termination', 'renewal', 'contract', 'population', 'index', 'tariff', 'update'))
 );
 ALTER SEQUENCE cultuur.invoice_recheck_id_seq OWNED BY cultuur.invoice_recheck.id;
 CREATE INDEX invoice_recheck_month ON cultuur.invoice_recheck (service, month);
-COMMENT ON TABLE cultuur.invoice_recheck IS 'Months of a lot whose facts changed after they may have been invoiced (cause: usage, hold, termination, renewal, contract, population, index, update): the next run_invoicing recomputes the issued invoices of those months and issues the differences. Written by the engine only.';
+COMMENT ON TABLE cultuur.invoice_recheck IS 'Months of a lot whose facts changed after they may have been invoiced (cause: usage, hold, termination, renewal, contract, population, index, tariff, update): the next run_invoicing recomputes the issued invoices of those months and issues the differences. Written by the engine only.';
 COMMENT ON CONSTRAINT invoice_recheck_first_of_month ON cultuur.invoice_recheck IS 'A month is noted by its first day.';
-COMMENT ON CONSTRAINT invoice_recheck_cause ON cultuur.invoice_recheck IS 'What changed: usage, hold, termination, renewal, contract, or a corrected population count or index value; update: the update from 0.1, which kept no such notes, has every invoiced month checked once.';
+COMMENT ON CONSTRAINT invoice_recheck_cause ON cultuur.invoice_recheck IS 'What changed: usage, hold, termination, renewal, contract, or a corrected population count, index value or tariff; update: the update from 0.1, which kept no such notes, has every invoiced month checked once.';
 
 -- The corrections the runs issued: which invoice a supplementary invoice
 -- or credit note corrects, and which facts changed.  A credit note issued
@@ -2131,6 +2131,136 @@ CREATE TRIGGER price_index_correction_apply AFTER INSERT ON cultuur.price_index_
     FOR EACH ROW EXECUTE FUNCTION cultuur.price_index_correction_apply();
 COMMENT ON TRIGGER price_index_correction_apply ON cultuur.price_index_correction IS 'Changes the value and notes its invoices for correction (doc/rules.md §9).';
 
+-- Corrected tariffs (entered wrongly), as population counts.
+-- A tariff entered wrongly and invoiced (a price typed in the wrong unit,
+-- say): corrected as a correction with its reason, who and when, the old
+-- prices kept; the next invoicing run corrects the invoices it priced
+-- (doc/rules.md §9).  A real change of price is a price change (E 8.9).
+CREATE SEQUENCE cultuur.tariff_correction_id_seq;
+CREATE TABLE cultuur.tariff_correction (
+    id                 bigint PRIMARY KEY DEFAULT pg_catalog.nextval('cultuur.tariff_correction_id_seq'),
+    tariff_id          integer NOT NULL REFERENCES cultuur.tariff,
+    fixed_fee          numeric(12,2) NOT NULL CHECK (fixed_fee >= 0 AND fixed_fee < 1e10),
+    tiers              cultuur.tiers NOT NULL,
+    previous_fixed_fee numeric(12,2) NOT NULL,
+    previous_tiers     cultuur.tiers NOT NULL,
+    reason             text NOT NULL CONSTRAINT tariff_correction_reason CHECK (pg_catalog.btrim(reason) <> ''),
+    entered_by         text NOT NULL,
+    entered_at         timestamptz NOT NULL
+);
+ALTER SEQUENCE cultuur.tariff_correction_id_seq OWNED BY cultuur.tariff_correction.id;
+COMMENT ON TABLE cultuur.tariff_correction IS 'A tariff corrected after it priced invoices (entered wrongly, not a price change: that is cultuur.price_change, E 8.9): enter tariff_id, fixed_fee, tiers and reason; the previous prices, entered_by and entered_at are filled in, the tariff is changed, and the next run_invoicing corrects the invoices it priced.';
+COMMENT ON CONSTRAINT tariff_correction_reason ON cultuur.tariff_correction IS 'A correction says why.';
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON cultuur.tariff_correction
+    FOR EACH STATEMENT EXECUTE FUNCTION cultuur.refuse_truncate();
+COMMENT ON TRIGGER refuse_truncate ON cultuur.tariff_correction IS 'No TRUNCATE: rows leave the books one by one, through the rules (CC010).';
+GRANT SELECT ON cultuur.tariff_correction TO cultuur_reporting;
+GRANT INSERT ON cultuur.tariff_correction TO cultuur_finance;
+GRANT USAGE ON SEQUENCE cultuur.tariff_correction_id_seq TO cultuur_finance;
+ALTER EXTENSION cultuur DROP SEQUENCE cultuur.tariff_correction_id_seq;
+ALTER EXTENSION cultuur DROP TABLE cultuur.tariff_correction;
+CREATE FUNCTION cultuur.tariff_corrected(tariff_id integer, fixed_fee numeric, tiers cultuur.tiers)
+    RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+SELECT EXISTS (SELECT 1 FROM cultuur.tariff_correction tc
+                WHERE tc.tariff_id = $1 AND tc.fixed_fee = $2 AND tc.tiers OPERATOR(cultuur.=) $3
+                  AND cultuur.xid_is_current(tc.xmin))
+$$;
+COMMENT ON FUNCTION cultuur.tariff_corrected(integer, numeric, cultuur.tiers) IS 'Internal: whether the current transaction entered a tariff_correction of this tariff to these prices (tariff_guard then lets them change).';
+
+CREATE OR REPLACE FUNCTION cultuur.tariff_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    changed daterange;      -- the days whose price this change alters
+    used    text;
+BEGIN
+    PERFORM cultuur.invoicing_barrier();
+    IF TG_OP = 'DELETE'
+       OR (NEW.service, NEW.fixed_fee, lower(NEW.valid)) IS DISTINCT FROM (OLD.service, OLD.fixed_fee, lower(OLD.valid))
+       OR NOT (NEW.tiers OPERATOR(cultuur.=) OLD.tiers) THEN
+        changed := OLD.valid;
+    ELSIF upper_inf(OLD.valid) AND NOT upper_inf(NEW.valid) OR upper(NEW.valid) < upper(OLD.valid) THEN
+        -- shortened (a price change splits it): only the days it loses
+        changed := daterange(upper(NEW.valid), upper(OLD.valid));
+    ELSE
+        changed := 'empty';
+    END IF;
+    SELECT 'issued invoice ' || i.number INTO used
+      FROM cultuur.invoice i JOIN cultuur.contract c ON c.id = i.contract_id
+     WHERE c.service = OLD.service AND i.kind <> 'credit_note' AND i.period && changed
+     ORDER BY i.id LIMIT 1;
+    -- a correction entered as such (tariff_correction, this transaction)
+    -- changes the prices anyway: the next run corrects the invoices
+    IF TG_OP = 'UPDATE' AND (NEW.service, NEW.valid, NEW.exit_rates) IS NOT DISTINCT FROM (OLD.service, OLD.valid, OLD.exit_rates)
+       AND cultuur.tariff_corrected(OLD.id, NEW.fixed_fee, NEW.tiers) THEN
+        used := NULL;
+    END IF;
+    PERFORM cultuur.refuse_recorded_change(format('tariff %s of service "%s"', OLD.id, OLD.service), used,
+        'Record a price change for a coming 1 January (cultuur.price_change, E 8.9); a tariff entered wrongly is corrected as a correction (cultuur.tariff_correction).');
+    -- the exit-fee rates of contracts that started under it
+    IF TG_OP = 'DELETE' OR NEW.exit_rates IS DISTINCT FROM OLD.exit_rates THEN
+        SELECT 'the exit fee of contract ' || t.contract_id INTO used
+          FROM cultuur.termination t JOIN cultuur.contract c ON c.id = t.contract_id
+         WHERE c.service = OLD.service AND OLD.valid @> c.starts_on AND t.exit_fee > 0
+         ORDER BY t.contract_id LIMIT 1;
+        PERFORM cultuur.refuse_recorded_change(
+            format('the exit-fee rates of tariff %s of service "%s"', OLD.id, OLD.service), used,
+            'Rates for contracts that start later belong in a new tariff (cultuur.price_change).');
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.tariff_guard() IS 'Trigger: a tariff row cannot be changed or deleted for days that an issued invoice billed (CC010, naming the invoice), nor its exit-fee rates once a termination charged an exit fee from them; prices change through cultuur.price_change, a tariff entered wrongly is corrected through cultuur.tariff_correction.';
+
+-- A corrected tariff (doc/rules.md §9), as population_correction_apply:
+-- the old prices, who and when recorded; the tariff changed; its service
+-- noted for every month of the years it is valid in, up to today.
+CREATE FUNCTION cultuur.tariff_correction_apply() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    t cultuur.tariff;
+BEGIN
+    IF cultuur.restoring() THEN
+        RETURN CASE WHEN TG_WHEN = 'BEFORE' THEN NEW ELSE NULL END;
+    END IF;
+    SELECT * INTO t FROM cultuur.tariff tt WHERE tt.id = NEW.tariff_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'tariff % does not exist', NEW.tariff_id USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF TG_WHEN = 'BEFORE' THEN
+        IF t.fixed_fee = NEW.fixed_fee AND t.tiers OPERATOR(cultuur.=) NEW.tiers THEN
+            RAISE EXCEPTION 'tariff % has these prices already', NEW.tariff_id
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        NEW.previous_fixed_fee := t.fixed_fee;
+        NEW.previous_tiers := t.tiers;
+        NEW.entered_by := session_user::text;
+        NEW.entered_at := now();
+        RETURN NEW;
+    END IF;
+    UPDATE cultuur.tariff tt SET fixed_fee = NEW.fixed_fee, tiers = NEW.tiers WHERE tt.id = NEW.tariff_id;
+    -- whole calendar years: a yearly fee per inhabitant is priced by the
+    -- tariff in force on its first day, for all its quarters
+    PERFORM cultuur.note_recheck(t.service, date_trunc('year', lower(t.valid))::date,
+                                 coalesce(make_date(extract(year FROM upper(t.valid) - 1)::integer, 12, 1),
+                                          cultuur.today()), 'tariff');
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.tariff_correction_apply() IS 'Trigger on tariff_correction: before, records the prices it replaces, who and when; after, changes the tariff and notes its service for every month of its validity, for the next invoicing run.';
+CREATE TRIGGER tariff_correction_record BEFORE INSERT ON cultuur.tariff_correction
+    FOR EACH ROW EXECUTE FUNCTION cultuur.tariff_correction_apply();
+COMMENT ON TRIGGER tariff_correction_record ON cultuur.tariff_correction IS 'Records the prices a correction replaces, who made it and when.';
+CREATE TRIGGER tariff_correction_apply AFTER INSERT ON cultuur.tariff_correction
+    FOR EACH ROW EXECUTE FUNCTION cultuur.tariff_correction_apply();
+COMMENT ON TRIGGER tariff_correction_apply ON cultuur.tariff_correction IS 'Changes the tariff and notes its invoices for correction (doc/rules.md §9).';
+
 REVOKE ALL ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.fee_factors),
                        cultuur.invoices_due_fees(date),
                        cultuur.issue_due_invoices(date),
@@ -2147,6 +2277,9 @@ REVOKE ALL ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.f
                        cultuur.price_index_corrected(text, date, integer, numeric),
                        cultuur.price_index_guard(),
                        cultuur.price_index_correction_apply(),
+                       cultuur.tariff_corrected(integer, numeric, cultuur.tiers),
+                       cultuur.tariff_guard(),
+                       cultuur.tariff_correction_apply(),
                        cultuur.fact_recheck(),
                        cultuur.corrections_pending(),
                        cultuur.run_invoicing_report(date),

@@ -224,3 +224,34 @@ BEGIN;
 SET LOCAL ROLE cultuur_reporting;
 SELECT count(*) AS projected_by_reporting FROM cultuur.invoicing_projection('2027-02-01');
 ROLLBACK;
+
+--
+-- 6. The wrong tariffs corrected (finance, with the reason; the old prices
+-- kept): lot 9X 0.02 per inhabitant, lot 9Y 4.50 per user, for their
+-- whole validity (October 2025 - March 2026, and the year 2026 of lot 9X,
+-- whose yearly fee is priced on 1 January).  In place it is refused
+-- (CC010).  The next run credits what the issued invoices charged too
+-- much, and issues the invoices that were blocked:
+--   9X Aalsterdam: 0.02 x 89,000 = 1,780.00 a year, 445.00 a quarter:
+--      credit 445,000,000.00 - 445.00 = 444,999,555.00 for each of Q1, Q2
+--   9X Breeveld: 0.02 x 16,500 = 330.00, 82.50 a quarter: credit
+--      82,500,000.00 - 82.50 = 82,499,917.50 for each of Q1, Q2
+--   9Y Aalsterdam Q1: (2 + 3 + 4) x 4.50 = 40.50: credit
+--      9,000,000,000.00 - 40.50 = 8,999,999,959.50
+--   issued now: 9X Zwaarstad Q1, Q2: 0.02 x 600,000 = 12,000.00, 3,000.00
+--      each; 9Y Q1 Breeveld 12 x 4.50 = 54.00, Zwaarstad 12 x 4.50 = 54.00
+--
+UPDATE cultuur.tariff SET tiers = '0.02' WHERE id = 2;
+\echo SQLSTATE :SQLSTATE
+BEGIN;
+SET LOCAL ROLE cultuur_finance;
+INSERT INTO cultuur.tariff_correction (tariff_id, fixed_fee, tiers, reason) VALUES
+    (2, 0, '0.02', 'price per inhabitant typed in cents'),
+    (3, 0, '4.50', 'price per user typed wrongly')
+RETURNING tariff_id, fixed_fee, tiers, previous_tiers, reason;
+COMMIT;
+SELECT number, contract_id, issued, due, difference, document FROM cultuur.pending_corrections ORDER BY number;
+SELECT status, contract_id, kind, period, number, total
+  FROM cultuur.run_invoicing_report('2026-08-03');
+SELECT count(*) AS blocked_left FROM cultuur.invoicing_blocked('2026-08-03');
+SELECT count(*) AS pending FROM cultuur.pending_corrections;

@@ -138,3 +138,23 @@ ALTER SEQUENCE cultuur.tariff_id_seq OWNED BY cultuur.tariff.id;
 COMMENT ON TABLE cultuur.tariff IS 'Tariff of a service over a validity range (ranges of one service never overlap): a fixed yearly fee plus a tier schedule, per inhabitant per year or per unique user per month, and the exit-fee rates per contract year for contracts that start under it.';
 COMMENT ON CONSTRAINT tariff_service_valid_excl ON cultuur.tariff IS 'At most one tariff of a service in force on any day.';
 COMMENT ON COLUMN cultuur.tariff.exit_rates IS 'EUR per inhabitant by contract year k (k = exit year - entry year + 1); beyond the array no exit fee is due.';
+
+-- A tariff entered wrongly and invoiced (a price typed in the wrong unit,
+-- say): corrected as a correction with its reason, who and when, the old
+-- prices kept; the next invoicing run corrects the invoices it priced
+-- (doc/rules.md §9).  A real change of price is a price change (E 8.9).
+CREATE SEQUENCE cultuur.tariff_correction_id_seq;
+CREATE TABLE cultuur.tariff_correction (
+    id                 bigint PRIMARY KEY DEFAULT pg_catalog.nextval('cultuur.tariff_correction_id_seq'),
+    tariff_id          integer NOT NULL REFERENCES cultuur.tariff,
+    fixed_fee          numeric(12,2) NOT NULL CHECK (fixed_fee >= 0 AND fixed_fee < 1e10),
+    tiers              cultuur.tiers NOT NULL,
+    previous_fixed_fee numeric(12,2) NOT NULL,
+    previous_tiers     cultuur.tiers NOT NULL,
+    reason             text NOT NULL CONSTRAINT tariff_correction_reason CHECK (pg_catalog.btrim(reason) <> ''),
+    entered_by         text NOT NULL,
+    entered_at         timestamptz NOT NULL
+);
+ALTER SEQUENCE cultuur.tariff_correction_id_seq OWNED BY cultuur.tariff_correction.id;
+COMMENT ON TABLE cultuur.tariff_correction IS 'A tariff corrected after it priced invoices (entered wrongly, not a price change: that is cultuur.price_change, E 8.9): enter tariff_id, fixed_fee, tiers and reason; the previous prices, entered_by and entered_at are filled in, the tariff is changed, and the next run_invoicing corrects the invoices it priced.';
+COMMENT ON CONSTRAINT tariff_correction_reason ON cultuur.tariff_correction IS 'A correction says why.';

@@ -82,13 +82,13 @@ CREATE TABLE cultuur.invoice_recheck (
     CONSTRAINT invoice_recheck_first_of_month
         CHECK (month = pg_catalog.date_trunc('month', month)::date),
     CONSTRAINT invoice_recheck_cause
-        CHECK (cause IN ('usage', 'hold', 'termination', 'renewal', 'contract', 'population', 'index', 'update'))
+        CHECK (cause IN ('usage', 'hold', 'termination', 'renewal', 'contract', 'population', 'index', 'tariff', 'update'))
 );
 ALTER SEQUENCE cultuur.invoice_recheck_id_seq OWNED BY cultuur.invoice_recheck.id;
 CREATE INDEX invoice_recheck_month ON cultuur.invoice_recheck (service, month);
-COMMENT ON TABLE cultuur.invoice_recheck IS 'Months of a lot whose facts changed after they may have been invoiced (cause: usage, hold, termination, renewal, contract, population, index, update): the next run_invoicing recomputes the issued invoices of those months and issues the differences. Written by the engine only.';
+COMMENT ON TABLE cultuur.invoice_recheck IS 'Months of a lot whose facts changed after they may have been invoiced (cause: usage, hold, termination, renewal, contract, population, index, tariff, update): the next run_invoicing recomputes the issued invoices of those months and issues the differences. Written by the engine only.';
 COMMENT ON CONSTRAINT invoice_recheck_first_of_month ON cultuur.invoice_recheck IS 'A month is noted by its first day.';
-COMMENT ON CONSTRAINT invoice_recheck_cause ON cultuur.invoice_recheck IS 'What changed: usage, hold, termination, renewal, contract, or a corrected population count or index value; update: the update from 0.1, which kept no such notes, has every invoiced month checked once.';
+COMMENT ON CONSTRAINT invoice_recheck_cause ON cultuur.invoice_recheck IS 'What changed: usage, hold, termination, renewal, contract, or a corrected population count, index value or tariff; update: the update from 0.1, which kept no such notes, has every invoiced month checked once.';
 
 -- The corrections the runs issued: which invoice a supplementary invoice
 -- or credit note corrects, and which facts changed.  A credit note issued

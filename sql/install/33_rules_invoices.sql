@@ -170,3 +170,16 @@ SELECT EXISTS (SELECT 1 FROM cultuur.price_index_correction pc
                   AND cultuur.xid_is_current(pc.xmin))
 $$;
 COMMENT ON FUNCTION cultuur.price_index_corrected(text, date, integer, numeric) IS 'Internal: whether the current transaction entered a price_index_correction of this series, month and base to value (price_index_guard then lets the value change).';
+
+-- Whether a tariff is being corrected to these prices, by a correction
+-- this transaction entered (doc/rules.md §9).
+CREATE FUNCTION cultuur.tariff_corrected(tariff_id integer, fixed_fee numeric, tiers cultuur.tiers)
+    RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+SELECT EXISTS (SELECT 1 FROM cultuur.tariff_correction tc
+                WHERE tc.tariff_id = $1 AND tc.fixed_fee = $2 AND tc.tiers OPERATOR(cultuur.=) $3
+                  AND cultuur.xid_is_current(tc.xmin))
+$$;
+COMMENT ON FUNCTION cultuur.tariff_corrected(integer, numeric, cultuur.tiers) IS 'Internal: whether the current transaction entered a tariff_correction of this tariff to these prices (tariff_guard then lets them change).';

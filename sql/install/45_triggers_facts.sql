@@ -35,8 +35,14 @@ BEGIN
       FROM cultuur.invoice i JOIN cultuur.contract c ON c.id = i.contract_id
      WHERE c.service = OLD.service AND i.kind <> 'credit_note' AND i.period && changed
      ORDER BY i.id LIMIT 1;
+    -- a correction entered as such (tariff_correction, this transaction)
+    -- changes the prices anyway: the next run corrects the invoices
+    IF TG_OP = 'UPDATE' AND (NEW.service, NEW.valid, NEW.exit_rates) IS NOT DISTINCT FROM (OLD.service, OLD.valid, OLD.exit_rates)
+       AND cultuur.tariff_corrected(OLD.id, NEW.fixed_fee, NEW.tiers) THEN
+        used := NULL;
+    END IF;
     PERFORM cultuur.refuse_recorded_change(format('tariff %s of service "%s"', OLD.id, OLD.service), used,
-        'Record a price change for a coming 1 January (cultuur.price_change, E 8.9); correct an issued invoice with a credit note (cultuur.credit_note).');
+        'Record a price change for a coming 1 January (cultuur.price_change, E 8.9); a tariff entered wrongly is corrected as a correction (cultuur.tariff_correction).');
     -- the exit-fee rates of contracts that started under it
     IF TG_OP = 'DELETE' OR NEW.exit_rates IS DISTINCT FROM OLD.exit_rates THEN
         SELECT 'the exit fee of contract ' || t.contract_id INTO used
@@ -50,7 +56,7 @@ BEGIN
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.tariff_guard() IS 'Trigger: a tariff row cannot be changed or deleted for days that an issued invoice billed (CC010, naming the invoice), nor its exit-fee rates once a termination charged an exit fee from them; prices change through cultuur.price_change.';
+COMMENT ON FUNCTION cultuur.tariff_guard() IS 'Trigger: a tariff row cannot be changed or deleted for days that an issued invoice billed (CC010, naming the invoice), nor its exit-fee rates once a termination charged an exit fee from them; prices change through cultuur.price_change, a tariff entered wrongly is corrected through cultuur.tariff_correction.';
 CREATE TRIGGER tariff_guard BEFORE UPDATE OR DELETE ON cultuur.tariff
     FOR EACH ROW EXECUTE FUNCTION cultuur.tariff_guard();
 COMMENT ON TRIGGER tariff_guard ON cultuur.tariff IS 'A tariff is not changed for days an issued invoice billed, nor its exit-fee rates once an exit fee was charged from them (CC010; E 8.9).';
@@ -330,3 +336,48 @@ COMMENT ON TRIGGER price_index_correction_record ON cultuur.price_index_correcti
 CREATE TRIGGER price_index_correction_apply AFTER INSERT ON cultuur.price_index_correction
     FOR EACH ROW EXECUTE FUNCTION cultuur.price_index_correction_apply();
 COMMENT ON TRIGGER price_index_correction_apply ON cultuur.price_index_correction IS 'Changes the value and notes its invoices for correction (doc/rules.md §9).';
+
+-- A corrected tariff (doc/rules.md §9), as population_correction_apply:
+-- the old prices, who and when recorded; the tariff changed; its service
+-- noted for every month of the years it is valid in, up to today.
+CREATE FUNCTION cultuur.tariff_correction_apply() RETURNS trigger
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+DECLARE
+    t cultuur.tariff;
+BEGIN
+    IF cultuur.restoring() THEN
+        RETURN CASE WHEN TG_WHEN = 'BEFORE' THEN NEW ELSE NULL END;
+    END IF;
+    SELECT * INTO t FROM cultuur.tariff tt WHERE tt.id = NEW.tariff_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'tariff % does not exist', NEW.tariff_id USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF TG_WHEN = 'BEFORE' THEN
+        IF t.fixed_fee = NEW.fixed_fee AND t.tiers OPERATOR(cultuur.=) NEW.tiers THEN
+            RAISE EXCEPTION 'tariff % has these prices already', NEW.tariff_id
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        NEW.previous_fixed_fee := t.fixed_fee;
+        NEW.previous_tiers := t.tiers;
+        NEW.entered_by := session_user::text;
+        NEW.entered_at := now();
+        RETURN NEW;
+    END IF;
+    UPDATE cultuur.tariff tt SET fixed_fee = NEW.fixed_fee, tiers = NEW.tiers WHERE tt.id = NEW.tariff_id;
+    -- whole calendar years: a yearly fee per inhabitant is priced by the
+    -- tariff in force on its first day, for all its quarters
+    PERFORM cultuur.note_recheck(t.service, date_trunc('year', lower(t.valid))::date,
+                                 coalesce(make_date(extract(year FROM upper(t.valid) - 1)::integer, 12, 1),
+                                          cultuur.today()), 'tariff');
+    RETURN NULL;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.tariff_correction_apply() IS 'Trigger on tariff_correction: before, records the prices it replaces, who and when; after, changes the tariff and notes its service for every month of its validity, for the next invoicing run.';
+CREATE TRIGGER tariff_correction_record BEFORE INSERT ON cultuur.tariff_correction
+    FOR EACH ROW EXECUTE FUNCTION cultuur.tariff_correction_apply();
+COMMENT ON TRIGGER tariff_correction_record ON cultuur.tariff_correction IS 'Records the prices a correction replaces, who made it and when.';
+CREATE TRIGGER tariff_correction_apply AFTER INSERT ON cultuur.tariff_correction
+    FOR EACH ROW EXECUTE FUNCTION cultuur.tariff_correction_apply();
+COMMENT ON TRIGGER tariff_correction_apply ON cultuur.tariff_correction IS 'Changes the tariff and notes its invoices for correction (doc/rules.md §9).';

@@ -72,7 +72,8 @@ REVOKE ALL ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.f
                        cultuur.recheck_noted(text, date, text),
                        cultuur.refuse_invoiced_exit_fee(integer),
                        cultuur.population_corrected(integer, integer, integer),
-                       cultuur.price_index_corrected(text, date, integer, numeric)
+                       cultuur.price_index_corrected(text, date, integer, numeric),
+                       cultuur.tariff_corrected(integer, numeric, cultuur.tiers)
   FROM PUBLIC;
 
 -- ---- reporting ----
@@ -89,7 +90,7 @@ GRANT SELECT ON cultuur.library, cultuur.population, cultuur.price_index, cultuu
                 cultuur.invoice_balance, cultuur.reconciliation,
                 cultuur.invoice_recheck, cultuur.invoice_correction, cultuur.pending_corrections,
                 cultuur.termination_status, cultuur.population_correction,
-                cultuur.price_index_correction
+                cultuur.price_index_correction, cultuur.tariff_correction
    TO cultuur_reporting;
 -- the reports that compute consortium-wide figures (tier volumes,
 -- consortium usage) run as the owner, so that they count every library
@@ -117,8 +118,8 @@ GRANT INSERT, UPDATE, DELETE ON cultuur.service, cultuur.framework, cultuur.fram
                                 cultuur.budget_approved, cultuur.budget_assumption,
                                 cultuur.quoted_amount
    TO cultuur_finance;
-GRANT INSERT ON cultuur.price_index_correction TO cultuur_finance;
-GRANT USAGE ON SEQUENCE cultuur.price_index_correction_id_seq TO cultuur_finance;
+GRANT INSERT ON cultuur.price_index_correction, cultuur.tariff_correction TO cultuur_finance;
+GRANT USAGE ON SEQUENCE cultuur.price_index_correction_id_seq, cultuur.tariff_correction_id_seq TO cultuur_finance;
 GRANT INSERT ON cultuur.price_change, cultuur.data_annex_change, cultuur.payment,
                 cultuur.formal_notice, cultuur.suspension
    TO cultuur_finance;
