@@ -251,7 +251,7 @@ BEGIN
     IF outside > 0 THEN
         RAISE WARNING '% film start(s) stored but not counted: the library had no contract for the lot in force that day', outside
             USING DETAIL = 'Unique users count over the participating libraries only (Bijlage A), on the days their contract is in force.',
-                  HINT = 'Enter the contract before its usage is loaded: events loaded before it stay uncounted.';
+                  HINT = 'They count once the contract for those days is entered (the library''s usage is then counted again, and issued invoices corrected by the next run).';
     END IF;
     RETURN NULL;
 END;
@@ -526,6 +526,55 @@ CREATE FUNCTION cultuur.renewal_start_on(contract_id integer, on_date date)
                    AND r.ends_on OPERATOR(pg_catalog.>=) $2)
     $$;
 COMMENT ON FUNCTION cultuur.renewal_start_on(integer, date) IS 'The start of the renewal by agreement of a contract in force on on_date; NULL in the initial term (or for a tacit service).';
+
+CREATE FUNCTION cultuur.recount_usage(library_id integer, service text, from_month date)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+#variable_conflict use_column
+DECLARE
+    m_from date := date_trunc('month', $3)::date;
+    before_months date[];
+    before_users  integer[];
+BEGIN
+    PERFORM 1 FROM cultuur.consortium_usage c
+     WHERE c.service = $2 AND c.month >= m_from ORDER BY c.month FOR UPDATE;
+    SELECT coalesce(array_agg(mu.month ORDER BY mu.month), '{}'), coalesce(array_agg(mu.unique_users ORDER BY mu.month), '{}')
+      INTO before_months, before_users
+      FROM cultuur.monthly_usage mu
+     WHERE mu.library_id = $1 AND mu.service = $2 AND mu.month >= m_from;
+    DELETE FROM cultuur.monthly_user mu
+     WHERE mu.library_id = $1 AND mu.service = $2 AND mu.month >= m_from;
+    INSERT INTO cultuur.monthly_user (library_id, service, month, member_ref)
+    SELECT DISTINCT $1, $2, cultuur.brussels_month(e.occurred_at), e.member_ref
+      FROM cultuur.usage_event e
+     WHERE e.library_id = $1 AND e.service = $2 AND e.action = 'film_started'
+       AND e.occurred_at >= (m_from::timestamp AT TIME ZONE 'Europe/Brussels')
+       AND cultuur.contract_in_force($1, $2, (e.occurred_at AT TIME ZONE 'Europe/Brussels')::date)
+     ORDER BY 3, 4;
+    WITH now_counted AS (
+        SELECT mu.month, count(*)::integer AS users FROM cultuur.monthly_user mu
+         WHERE mu.library_id = $1 AND mu.service = $2 AND mu.month >= m_from GROUP BY mu.month
+    ), diff AS (
+        SELECT coalesce(n.month, b.month) AS month, coalesce(n.users, 0) AS users,
+               coalesce(n.users, 0) - coalesce(b.users, 0) AS delta
+          FROM now_counted n
+          FULL JOIN unnest(before_months, before_users) AS b (month, users) ON b.month = n.month
+    ), per_library AS (
+        INSERT INTO cultuur.monthly_usage AS m (library_id, service, month, unique_users)
+        SELECT $1, $2, d.month, d.users FROM diff d WHERE d.delta <> 0 ORDER BY d.month
+        ON CONFLICT (library_id, service, month) DO UPDATE SET unique_users = excluded.unique_users
+    ), recheck AS (
+        INSERT INTO cultuur.invoice_recheck (service, month, cause)
+        SELECT $2, d.month, 'usage' FROM diff d WHERE d.delta <> 0
+    )
+    INSERT INTO cultuur.consortium_usage AS c (service, month, unique_users)
+    SELECT $2, d.month, d.delta FROM diff d WHERE d.delta <> 0 ORDER BY d.month
+    ON CONFLICT (service, month) DO UPDATE SET unique_users = c.unique_users + excluded.unique_users;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.recount_usage(integer, text, date) IS 'Internal: counts a library''s unique users of a lot again from from_month on, from the stored film starts and the days its contracts are in force now, and moves the difference into monthly_usage and consortium_usage; notes the months that changed for the next invoicing run.';
 
 CREATE OR REPLACE FUNCTION cultuur.fee_detail(from_year integer, to_year integer)
     RETURNS TABLE (
@@ -941,11 +990,23 @@ BEGIN
     IF svc IS NOT NULL THEN
         PERFORM cultuur.note_recheck(svc, from_month, to_month,
                                      CASE TG_TABLE_NAME WHEN 'reach_hold' THEN 'hold' ELSE TG_TABLE_NAME END);
+        -- the days a library's film starts count changed: count them again
+        -- (a contract from its start, a renewal from its start, a
+        -- termination from its end)
+        IF TG_TABLE_NAME <> 'reach_hold'
+           AND (SELECT s.kind FROM cultuur.service s WHERE s.code = svc) = 'film' THEN
+            PERFORM cultuur.recount_usage(
+                CASE WHEN TG_TABLE_NAME = 'contract' THEN (r->>'library_id')::integer
+                     ELSE (SELECT c.library_id FROM cultuur.contract c WHERE c.id = (r->>'contract_id')::integer) END,
+                svc,
+                CASE TG_TABLE_NAME WHEN 'termination' THEN (r->>'effective_end')::date
+                                   ELSE (r->>'starts_on')::date END);
+        END IF;
     END IF;
     RETURN NULL;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.fact_recheck() IS 'Trigger: notes the months a hold, termination, renewal or new contract may change in invoices already issued (note_recheck), for the next invoicing run to correct.';
+COMMENT ON FUNCTION cultuur.fact_recheck() IS 'Trigger: notes the months a hold, termination, renewal or new contract may change in invoices already issued (note_recheck), for the next invoicing run to correct; for a film lot, counts the library''s usage again from the day participation changed (recount_usage).';
 CREATE TRIGGER invoice_recheck AFTER INSERT OR DELETE ON cultuur.reach_hold
     FOR EACH ROW EXECUTE FUNCTION cultuur.fact_recheck();
 COMMENT ON TRIGGER invoice_recheck ON cultuur.reach_hold IS 'A hold entered or removed after its months were invoiced is corrected by the next run (doc/rules.md §9).';
@@ -2280,6 +2341,7 @@ REVOKE ALL ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.f
                        cultuur.tariff_corrected(integer, numeric, cultuur.tiers),
                        cultuur.tariff_guard(),
                        cultuur.tariff_correction_apply(),
+                       cultuur.recount_usage(integer, text, date),
                        cultuur.fact_recheck(),
                        cultuur.corrections_pending(),
                        cultuur.run_invoicing_report(date),

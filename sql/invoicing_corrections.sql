@@ -188,6 +188,30 @@ SELECT number, contract_id, kind, period, total FROM cultuur.run_invoicing('2026
 SELECT count(*) AS pending FROM cultuur.pending_corrections;
 
 --
+-- 6c. A contract entered after its usage: Dal's February film starts (50
+-- members) arrive before Dal's lot 1B contract is entered; they are stored,
+-- not counted (a warning says so).  The contract, from 1 February, is
+-- entered late: the starts are counted now, February has 1,050 users
+-- consortium-wide, > 1000 -> 6.11 for every library's February:
+--   Aarde 600 x (6.79 - 6.11) = 408.00, Beek 300 x 0.68 = 204.00, Cel
+--   100 x 0.68 = 68.00 credited; Dal's own first quarter 50 x 6.11 =
+--   305.50 (February; March 0), its second 0.00.
+--
+INSERT INTO cultuur.library (id, name, nis_code) VALUES (5, 'Dal', '99205');
+SET ROLE cultuur_test_corr_clerk;
+SELECT pg_temp.films(5, '2026-02-01', 50) AS events;
+SELECT month, unique_users FROM cultuur.consortium_usage WHERE service = 'film-1B' AND month = '2026-02-01';
+INSERT INTO cultuur.contract (id, library_id, service, signed_on, starts_on)
+VALUES (5, 5, 'film-1B', '2026-01-20', '2026-02-01');
+RESET ROLE;
+SELECT month, unique_users FROM cultuur.consortium_usage WHERE service = 'film-1B' AND month = '2026-02-01';
+SELECT library_id, unique_users FROM cultuur.monthly_usage
+ WHERE service = 'film-1B' AND month = '2026-02-01' ORDER BY library_id;
+SELECT number, contract_id, issued, due, difference, document, facts FROM cultuur.pending_corrections ORDER BY number;
+SELECT number, contract_id, kind, period, total FROM cultuur.run_invoicing('2026-08-12');
+SELECT count(*) AS pending FROM cultuur.pending_corrections;
+
+--
 -- 7. Rights: reporting reads what is pending and the corrections issued;
 -- no role writes the notes or the corrections, or calls the engine parts
 --

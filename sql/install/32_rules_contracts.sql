@@ -289,6 +289,63 @@ END;
 $$;
 COMMENT ON FUNCTION cultuur.exit_fee_quote(integer, date, cultuur.termination_reason, date) IS 'Exit fee if the contract ends on effective_end (doc/rules.md §6): contract year, inhabitants of 1 January of the exit year x basis share, indexation; 0 at or after the end of the initial term; waived for the reasons price_increase and data_annex_change when their ground is recorded, refused (CC008) otherwise.';
 
+-- Participation changed after usage arrived (doc/rules.md §3, §8): a
+-- contract, renewal or termination entered late changes the days a
+-- library's film starts count.  The library's unique users of the lot are
+-- counted again from a month on, from the stored events, and the
+-- difference goes into its monthly_usage and the consortium_usage of the
+-- lot (which picks everyone's tier); the months are noted for the next
+-- invoicing run.  The consortium rows are locked first, in month order, as
+-- usage_count locks them.
+CREATE FUNCTION cultuur.recount_usage(library_id integer, service text, from_month date)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+#variable_conflict use_column
+DECLARE
+    m_from date := date_trunc('month', $3)::date;
+    before_months date[];
+    before_users  integer[];
+BEGIN
+    PERFORM 1 FROM cultuur.consortium_usage c
+     WHERE c.service = $2 AND c.month >= m_from ORDER BY c.month FOR UPDATE;
+    SELECT coalesce(array_agg(mu.month ORDER BY mu.month), '{}'), coalesce(array_agg(mu.unique_users ORDER BY mu.month), '{}')
+      INTO before_months, before_users
+      FROM cultuur.monthly_usage mu
+     WHERE mu.library_id = $1 AND mu.service = $2 AND mu.month >= m_from;
+    DELETE FROM cultuur.monthly_user mu
+     WHERE mu.library_id = $1 AND mu.service = $2 AND mu.month >= m_from;
+    INSERT INTO cultuur.monthly_user (library_id, service, month, member_ref)
+    SELECT DISTINCT $1, $2, cultuur.brussels_month(e.occurred_at), e.member_ref
+      FROM cultuur.usage_event e
+     WHERE e.library_id = $1 AND e.service = $2 AND e.action = 'film_started'
+       AND e.occurred_at >= (m_from::timestamp AT TIME ZONE 'Europe/Brussels')
+       AND cultuur.contract_in_force($1, $2, (e.occurred_at AT TIME ZONE 'Europe/Brussels')::date)
+     ORDER BY 3, 4;
+    WITH now_counted AS (
+        SELECT mu.month, count(*)::integer AS users FROM cultuur.monthly_user mu
+         WHERE mu.library_id = $1 AND mu.service = $2 AND mu.month >= m_from GROUP BY mu.month
+    ), diff AS (
+        SELECT coalesce(n.month, b.month) AS month, coalesce(n.users, 0) AS users,
+               coalesce(n.users, 0) - coalesce(b.users, 0) AS delta
+          FROM now_counted n
+          FULL JOIN unnest(before_months, before_users) AS b (month, users) ON b.month = n.month
+    ), per_library AS (
+        INSERT INTO cultuur.monthly_usage AS m (library_id, service, month, unique_users)
+        SELECT $1, $2, d.month, d.users FROM diff d WHERE d.delta <> 0 ORDER BY d.month
+        ON CONFLICT (library_id, service, month) DO UPDATE SET unique_users = excluded.unique_users
+    ), recheck AS (
+        INSERT INTO cultuur.invoice_recheck (service, month, cause)
+        SELECT $2, d.month, 'usage' FROM diff d WHERE d.delta <> 0
+    )
+    INSERT INTO cultuur.consortium_usage AS c (service, month, unique_users)
+    SELECT $2, d.month, d.delta FROM diff d WHERE d.delta <> 0 ORDER BY d.month
+    ON CONFLICT (service, month) DO UPDATE SET unique_users = c.unique_users + excluded.unique_users;
+END;
+$$;
+COMMENT ON FUNCTION cultuur.recount_usage(integer, text, date) IS 'Internal: counts a library''s unique users of a lot again from from_month on, from the stored film starts and the days its contracts are in force now, and moves the difference into monthly_usage and consortium_usage; notes the months that changed for the next invoicing run.';
+
 -- The start of the renewal by agreement in force on a day (film, F 10.2),
 -- NULL in the initial term: the term a film fee is indexed by (F 8.5,
 -- index_month).  A string body with qualified operators and no SET clause,

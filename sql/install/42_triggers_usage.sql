@@ -60,7 +60,7 @@ BEGIN
     IF outside > 0 THEN
         RAISE WARNING '% film start(s) stored but not counted: the library had no contract for the lot in force that day', outside
             USING DETAIL = 'Unique users count over the participating libraries only (Bijlage A), on the days their contract is in force.',
-                  HINT = 'Enter the contract before its usage is loaded: events loaded before it stay uncounted.';
+                  HINT = 'They count once the contract for those days is entered (the library''s usage is then counted again, and issued invoices corrected by the next run).';
     END IF;
     RETURN NULL;
 END;

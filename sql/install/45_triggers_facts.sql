@@ -228,11 +228,23 @@ BEGIN
     IF svc IS NOT NULL THEN
         PERFORM cultuur.note_recheck(svc, from_month, to_month,
                                      CASE TG_TABLE_NAME WHEN 'reach_hold' THEN 'hold' ELSE TG_TABLE_NAME END);
+        -- the days a library's film starts count changed: count them again
+        -- (a contract from its start, a renewal from its start, a
+        -- termination from its end)
+        IF TG_TABLE_NAME <> 'reach_hold'
+           AND (SELECT s.kind FROM cultuur.service s WHERE s.code = svc) = 'film' THEN
+            PERFORM cultuur.recount_usage(
+                CASE WHEN TG_TABLE_NAME = 'contract' THEN (r->>'library_id')::integer
+                     ELSE (SELECT c.library_id FROM cultuur.contract c WHERE c.id = (r->>'contract_id')::integer) END,
+                svc,
+                CASE TG_TABLE_NAME WHEN 'termination' THEN (r->>'effective_end')::date
+                                   ELSE (r->>'starts_on')::date END);
+        END IF;
     END IF;
     RETURN NULL;
 END;
 $$;
-COMMENT ON FUNCTION cultuur.fact_recheck() IS 'Trigger: notes the months a hold, termination, renewal or new contract may change in invoices already issued (note_recheck), for the next invoicing run to correct.';
+COMMENT ON FUNCTION cultuur.fact_recheck() IS 'Trigger: notes the months a hold, termination, renewal or new contract may change in invoices already issued (note_recheck), for the next invoicing run to correct; for a film lot, counts the library''s usage again from the day participation changed (recount_usage).';
 CREATE TRIGGER invoice_recheck AFTER INSERT OR DELETE ON cultuur.reach_hold
     FOR EACH ROW EXECUTE FUNCTION cultuur.fact_recheck();
 COMMENT ON TRIGGER invoice_recheck ON cultuur.reach_hold IS 'A hold entered or removed after its months were invoiced is corrected by the next run (doc/rules.md §9).';

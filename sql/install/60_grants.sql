@@ -73,7 +73,8 @@ REVOKE ALL ON FUNCTION cultuur.invoice_lines(integer, text, daterange, cultuur.f
                        cultuur.refuse_invoiced_exit_fee(integer),
                        cultuur.population_corrected(integer, integer, integer),
                        cultuur.price_index_corrected(text, date, integer, numeric),
-                       cultuur.tariff_corrected(integer, numeric, cultuur.tiers)
+                       cultuur.tariff_corrected(integer, numeric, cultuur.tiers),
+                       cultuur.recount_usage(integer, text, date)
   FROM PUBLIC;
 
 -- ---- reporting ----
