@@ -1908,6 +1908,34 @@ COMMENT ON FUNCTION cultuur.invoicing_projection(date) IS 'What run_invoicing wo
 REVOKE ALL ON FUNCTION cultuur.invoicing_projection(date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION cultuur.invoicing_projection(date) TO cultuur_reporting;
 
+CREATE FUNCTION cultuur.run_invoicing(on_date date, projection boolean)
+    RETURNS SETOF cultuur.issued_invoice
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    IF projection IS NULL THEN
+        RAISE EXCEPTION 'projection must not be NULL' USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'true: compute what a run on that date would issue, without issuing; false: run.';
+    ELSIF NOT projection THEN
+        RETURN QUERY SELECT * FROM cultuur.run_invoicing(on_date);
+        RETURN;
+    END IF;
+    RETURN QUERY
+    SELECT NULL::integer, NULL::text, extract(year FROM on_date)::integer, NULL::integer,
+           c.library_id, p.contract_id, p.kind, p.period, on_date, on_date + 30,
+           p.total::numeric(12,2), NULL::integer,
+           coalesce(p.reason, 'projection: not issued')
+      FROM cultuur.invoicing_projection(on_date) p
+      JOIN cultuur.contract c ON c.id = p.contract_id
+     ORDER BY p.due, p.contract_id, lower(p.period);
+END;
+$$;
+COMMENT ON FUNCTION cultuur.run_invoicing(date, boolean) IS 'run_invoicing(on_date) when projection is false; when true, what a run on on_date (any date, a later one included) would issue, computed and not issued: no id or number, total NULL with the reason when it could not be issued.';
+
+REVOKE ALL ON FUNCTION cultuur.run_invoicing(date, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION cultuur.run_invoicing(date, boolean) TO cultuur_finance;
+
 CREATE VIEW cultuur.termination_status AS
 SELECT t.contract_id, c.library_id, c.service, t.given_by, t.notified_on, t.effective_end, t.reason,
        t.exit_fee, t.exit_fee_note, b.number AS exit_fee_invoice, b.outstanding,

@@ -224,6 +224,23 @@ BEGIN;
 SET LOCAL ROLE cultuur_reporting;
 SELECT count(*) AS projected_by_reporting FROM cultuur.invoicing_projection('2027-02-01');
 ROLLBACK;
+-- run_invoicing told explicitly that it is a projection: the same
+-- invoices, without id or number, nothing written (finance)
+BEGIN;
+SET LOCAL ROLE cultuur_finance;
+SELECT id, number, contract_id, kind, period, issued_on, due_on, total
+  FROM cultuur.run_invoicing('2027-02-01', projection => true) WHERE total IS NOT NULL;
+SELECT count(*) AS still_issued FROM cultuur.invoice;
+SELECT * FROM cultuur.run_invoicing('2027-02-01', NULL);
+\echo SQLSTATE :SQLSTATE
+ROLLBACK;
+DO $$
+BEGIN
+    PERFORM cultuur.run_invoicing('2099-01-01', projection => false);
+EXCEPTION WHEN SQLSTATE 'CC014' THEN
+    RAISE WARNING 'run_invoicing(2099-01-01, projection => false) is the run itself: refused (CC014)';
+END;
+$$;
 
 --
 -- 6. The wrong tariffs corrected (finance, with the reason; the old prices

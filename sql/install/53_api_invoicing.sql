@@ -857,6 +857,34 @@ END;
 $$;
 COMMENT ON FUNCTION cultuur.invoicing_projection(date) IS 'What run_invoicing would issue on on_date (any date: a later one is a projection), computed and not issued: per due invoice its total and number of lines, or why it could not be issued; a period not over yet is marked as a projection.';
 
+-- run_invoicing told explicitly whether it is a projection: a projection
+-- (any date, later ones included) returns what a run on on_date would
+-- issue, without a number, and writes nothing; otherwise it is the run.
+CREATE FUNCTION cultuur.run_invoicing(on_date date, projection boolean)
+    RETURNS SETOF cultuur.issued_invoice
+    LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+BEGIN
+    IF projection IS NULL THEN
+        RAISE EXCEPTION 'projection must not be NULL' USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'true: compute what a run on that date would issue, without issuing; false: run.';
+    ELSIF NOT projection THEN
+        RETURN QUERY SELECT * FROM cultuur.run_invoicing(on_date);
+        RETURN;
+    END IF;
+    RETURN QUERY
+    SELECT NULL::integer, NULL::text, extract(year FROM on_date)::integer, NULL::integer,
+           c.library_id, p.contract_id, p.kind, p.period, on_date, on_date + 30,
+           p.total::numeric(12,2), NULL::integer,
+           coalesce(p.reason, 'projection: not issued')
+      FROM cultuur.invoicing_projection(on_date) p
+      JOIN cultuur.contract c ON c.id = p.contract_id
+     ORDER BY p.due, p.contract_id, lower(p.period);
+END;
+$$;
+COMMENT ON FUNCTION cultuur.run_invoicing(date, boolean) IS 'run_invoicing(on_date) when projection is false; when true, what a run on on_date (any date, a later one included) would issue, computed and not issued: no id or number, total NULL with the reason when it could not be issued.';
+
 CREATE FUNCTION cultuur.credit_note(invoice_id integer, issued_on date, reason text,
         amount numeric DEFAULT NULL)
     RETURNS cultuur.issued_invoice

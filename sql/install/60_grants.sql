@@ -129,6 +129,7 @@ GRANT USAGE ON SEQUENCE cultuur.tariff_id_seq, cultuur.price_change_id_seq,
                         cultuur.suspension_id_seq, cultuur.quoted_amount_id_seq
    TO cultuur_finance;
 GRANT EXECUTE ON FUNCTION cultuur.run_invoicing(date),
+                          cultuur.run_invoicing(date, boolean),
                           cultuur.run_invoicing_report(date),
                           cultuur.credit_note(integer, date, text, numeric),
                           cultuur.lift_suspension(integer, date, text)
