@@ -1671,43 +1671,64 @@ END;
 $$;
 COMMENT ON FUNCTION cultuur.run_invoicing_report(date) IS 'run_invoicing, reporting every due invoice: issued (with its id, number and total) or not issued (with the SQLSTATE and the reason: figures missing, an amount too large), the issued ones first, in number order; then every correction: issued (a supplement or credit_note, naming the invoice and what changed) or not corrected (why).';
 
-CREATE OR REPLACE FUNCTION cultuur.invoicing_blocked(on_date date)
-    RETURNS TABLE (contract_id integer, kind text, period daterange, due date, reason text)
+CREATE FUNCTION cultuur.invoicing_projection(on_date date)
+    RETURNS TABLE (contract_id integer, kind text, period daterange, due date,
+                   total cultuur.amount, lines integer, reason text)
     LANGUAGE plpgsql STABLE
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 DECLARE
     d    record;
     tot  numeric;
+    n    integer;
     code text;
     msg  text;
 BEGIN
     -- the arguments first, before any work (a bad one is named in the error)
     PERFORM cultuur.check_date('on_date', on_date);
-    -- the invoices the run would skip, for the same reasons (issue_due_invoices)
     FOR d IN SELECT * FROM cultuur.invoices_due_fees(on_date) LOOP
+        contract_id := d.contract_id;
+        kind := d.kind;
+        period := d.period;
+        due := d.due;
         BEGIN
-            SELECT coalesce(sum(p.amount), 0.00) INTO tot
+            SELECT coalesce(sum(p.amount), 0.00), count(*)::integer INTO tot, n
               FROM cultuur.invoice_lines(d.contract_id, d.kind, d.period, d.fee) p;
             IF NOT cultuur.fits_amount(tot) THEN
                 RAISE EXCEPTION 'contract %: the total % is larger than an invoice amount can be (at most 9999999999.99)',
                         d.contract_id, tot
                     USING ERRCODE = 'numeric_value_out_of_range';
             END IF;
+            total := tot;
+            lines := n;
+            reason := CASE WHEN upper(d.period) > cultuur.today() THEN 'projection: the period is not over yet, usage may still come'
+                           ELSE NULL END;
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
             IF cultuur.stops_the_run(code) THEN
                 RAISE;
             END IF;
-            contract_id := d.contract_id;
-            kind := d.kind;
-            period := d.period;
-            due := d.due;
+            total := NULL;
+            lines := NULL;
             reason := msg || CASE WHEN code = 'P0002' THEN '' ELSE format(' (SQLSTATE %s)', code) END;
-            RETURN NEXT;
         END;
+        RETURN NEXT;
     END LOOP;
 END;
+$$;
+COMMENT ON FUNCTION cultuur.invoicing_projection(date) IS 'What run_invoicing would issue on on_date (any date: a later one is a projection), computed and not issued: per due invoice its total and number of lines, or why it could not be issued; a period not over yet is marked as a projection.';
+
+CREATE OR REPLACE FUNCTION cultuur.invoicing_blocked(on_date date)
+    RETURNS TABLE (contract_id integer, kind text, period daterange, due date, reason text)
+    LANGUAGE sql STABLE
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+-- the invoices a run would skip, for the same reasons (issue_due_invoices):
+-- those of the projection of that day that have no total
+SELECT p.contract_id, p.kind, p.period, p.due, p.reason
+  FROM cultuur.invoicing_projection($1) p
+ WHERE p.total IS NULL
+ ORDER BY p.due, p.contract_id, lower(p.period)
 $$;
 COMMENT ON FUNCTION cultuur.invoicing_blocked(date) IS 'Invoices due by a date that a run on that date would not issue, and why: a population count or index not entered, or (with its SQLSTATE) an amount too large for an invoice.';
 
@@ -1857,53 +1878,6 @@ SELECT t.contract_id, 'exit_fee', daterange(t.effective_end + 1, greatest(c.init
  WHERE t.exit_fee > 0 AND t.notified_on <= $1
 $$;
 COMMENT ON FUNCTION cultuur.invoice_schedule(date) IS 'Every invoice due on or before a date (and a few not yet due): e-books per calendar year, issued on signing for the first year and on 1 May afterwards (E 8.5); film per quarter, issued in the second month after the quarter (F 8.1); the exit fee of a subscriber''s early termination, on the day of the notice (E 10.4).';
-
-CREATE FUNCTION cultuur.invoicing_projection(on_date date)
-    RETURNS TABLE (contract_id integer, kind text, period daterange, due date,
-                   total cultuur.amount, lines integer, reason text)
-    LANGUAGE plpgsql STABLE
-    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
-    AS $$
-DECLARE
-    d    record;
-    tot  numeric;
-    n    integer;
-    code text;
-    msg  text;
-BEGIN
-    -- the arguments first, before any work (a bad one is named in the error)
-    PERFORM cultuur.check_date('on_date', on_date);
-    FOR d IN SELECT * FROM cultuur.invoices_due_fees(on_date) LOOP
-        contract_id := d.contract_id;
-        kind := d.kind;
-        period := d.period;
-        due := d.due;
-        BEGIN
-            SELECT coalesce(sum(p.amount), 0.00), count(*)::integer INTO tot, n
-              FROM cultuur.invoice_lines(d.contract_id, d.kind, d.period, d.fee) p;
-            IF NOT cultuur.fits_amount(tot) THEN
-                RAISE EXCEPTION 'contract %: the total % is larger than an invoice amount can be (at most 9999999999.99)',
-                        d.contract_id, tot
-                    USING ERRCODE = 'numeric_value_out_of_range';
-            END IF;
-            total := tot;
-            lines := n;
-            reason := CASE WHEN upper(d.period) > cultuur.today() THEN 'projection: the period is not over yet, usage may still come'
-                           ELSE NULL END;
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-            IF cultuur.stops_the_run(code) THEN
-                RAISE;
-            END IF;
-            total := NULL;
-            lines := NULL;
-            reason := msg || CASE WHEN code = 'P0002' THEN '' ELSE format(' (SQLSTATE %s)', code) END;
-        END;
-        RETURN NEXT;
-    END LOOP;
-END;
-$$;
-COMMENT ON FUNCTION cultuur.invoicing_projection(date) IS 'What run_invoicing would issue on on_date (any date: a later one is a projection), computed and not issued: per due invoice its total and number of lines, or why it could not be issued; a period not over yet is marked as a projection.';
 
 REVOKE ALL ON FUNCTION cultuur.invoicing_projection(date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION cultuur.invoicing_projection(date) TO cultuur_reporting;

@@ -767,46 +767,6 @@ END;
 $$;
 COMMENT ON FUNCTION cultuur.run_invoicing_report(date) IS 'run_invoicing, reporting every due invoice: issued (with its id, number and total) or not issued (with the SQLSTATE and the reason: figures missing, an amount too large), the issued ones first, in number order; then every correction: issued (a supplement or credit_note, naming the invoice and what changed) or not corrected (why).';
 
-CREATE FUNCTION cultuur.invoicing_blocked(on_date date)
-    RETURNS TABLE (contract_id integer, kind text, period daterange, due date, reason text)
-    LANGUAGE plpgsql STABLE
-    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
-    AS $$
-DECLARE
-    d    record;
-    tot  numeric;
-    code text;
-    msg  text;
-BEGIN
-    -- the arguments first, before any work (a bad one is named in the error)
-    PERFORM cultuur.check_date('on_date', on_date);
-    -- the invoices the run would skip, for the same reasons (issue_due_invoices)
-    FOR d IN SELECT * FROM cultuur.invoices_due_fees(on_date) LOOP
-        BEGIN
-            SELECT coalesce(sum(p.amount), 0.00) INTO tot
-              FROM cultuur.invoice_lines(d.contract_id, d.kind, d.period, d.fee) p;
-            IF NOT cultuur.fits_amount(tot) THEN
-                RAISE EXCEPTION 'contract %: the total % is larger than an invoice amount can be (at most 9999999999.99)',
-                        d.contract_id, tot
-                    USING ERRCODE = 'numeric_value_out_of_range';
-            END IF;
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-            IF cultuur.stops_the_run(code) THEN
-                RAISE;
-            END IF;
-            contract_id := d.contract_id;
-            kind := d.kind;
-            period := d.period;
-            due := d.due;
-            reason := msg || CASE WHEN code = 'P0002' THEN '' ELSE format(' (SQLSTATE %s)', code) END;
-            RETURN NEXT;
-        END;
-    END LOOP;
-END;
-$$;
-COMMENT ON FUNCTION cultuur.invoicing_blocked(date) IS 'Invoices due by a date that a run on that date would not issue, and why: a population count or index not entered, or (with its SQLSTATE) an amount too large for an invoice.';
-
 -- A projection (doc/rules.md §9): what a run on any date, later ones
 -- included, would issue, computed and not issued (no number is taken,
 -- nothing is written).  A run itself is never dated after today.
@@ -856,6 +816,20 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION cultuur.invoicing_projection(date) IS 'What run_invoicing would issue on on_date (any date: a later one is a projection), computed and not issued: per due invoice its total and number of lines, or why it could not be issued; a period not over yet is marked as a projection.';
+
+CREATE FUNCTION cultuur.invoicing_blocked(on_date date)
+    RETURNS TABLE (contract_id integer, kind text, period daterange, due date, reason text)
+    LANGUAGE sql STABLE
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
+    AS $$
+-- the invoices a run would skip, for the same reasons (issue_due_invoices):
+-- those of the projection of that day that have no total
+SELECT p.contract_id, p.kind, p.period, p.due, p.reason
+  FROM cultuur.invoicing_projection($1) p
+ WHERE p.total IS NULL
+ ORDER BY p.due, p.contract_id, lower(p.period)
+$$;
+COMMENT ON FUNCTION cultuur.invoicing_blocked(date) IS 'Invoices due by a date that a run on that date would not issue, and why: a population count or index not entered, or (with its SQLSTATE) an amount too large for an invoice.';
 
 -- run_invoicing told explicitly whether it is a projection: a projection
 -- (any date, later ones included) returns what a run on on_date would
