@@ -178,6 +178,26 @@ VALUES (1, 2025, 101000, '');
 INSERT INTO cultuur.population_correction (library_id, year, inhabitants, reason)
 VALUES (1, 2025, 100000, 'no change');
 \echo SQLSTATE :SQLSTATE
+-- bad input: a count for a year never entered (23503), a negative count
+-- (23514), a tier schedule that is not one (22P02), no reason (23502)
+INSERT INTO cultuur.population_correction (library_id, year, inhabitants, reason)
+VALUES (1, 2019, 100, 'not entered');
+\echo SQLSTATE :SQLSTATE
+\set VERBOSITY terse
+INSERT INTO cultuur.population_correction (library_id, year, inhabitants, reason)
+VALUES (1, 2025, -5, 'negative');
+\echo SQLSTATE :SQLSTATE
+INSERT INTO cultuur.population_correction (library_id, year, inhabitants, reason)
+VALUES (1, 2025, 101000, NULL);
+\echo SQLSTATE :SQLSTATE
+\set VERBOSITY default
+RESET ROLE;
+BEGIN;
+SET LOCAL ROLE cultuur_finance;
+INSERT INTO cultuur.tariff_correction (tariff_id, fixed_fee, tiers, reason) VALUES (1, 838.54, '0,1645', 'comma');
+\echo SQLSTATE :SQLSTATE
+ROLLBACK;
+SET ROLE cultuur_test_corr_clerk;
 INSERT INTO cultuur.population_correction (library_id, year, inhabitants, reason)
 VALUES (1, 2025, 101000, 'Statbel correction published 1 July 2026')
 RETURNING library_id, year, inhabitants, previous, reason, entered_by IS NOT NULL AS who_recorded;
