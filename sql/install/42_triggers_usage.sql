@@ -45,8 +45,11 @@ BEGIN
         -- a month that was invoiced already is corrected by the next run
         -- (doc/rules.md §9): noted for every lot and month counted here
         INSERT INTO cultuur.invoice_recheck (service, month, cause)
-        SELECT DISTINCT f.service, f.month, 'usage' FROM fresh f
-         WHERE NOT cultuur.recheck_noted(f.service, f.month, 'usage')
+        SELECT d.service, d.month, 'usage'
+          -- each lot and month once, then asked whether already noted
+          -- (OFFSET 0: the question is not pushed down to every row)
+          FROM (SELECT DISTINCT f.service, f.month FROM fresh f OFFSET 0) d
+         WHERE NOT cultuur.recheck_noted(d.service, d.month, 'usage')
     )
     INSERT INTO cultuur.consortium_usage AS c (service, month, unique_users)
     SELECT f.service, f.month, count(*)
