@@ -9,7 +9,7 @@ EXTENSION   = cultuur
 MODULE_big  = cultuur
 OBJS        = src/module.o src/numeric_util.o src/tiers_io.o src/tiers_math.o \
               src/prorata.o src/indexation.o src/dates.o src/txn.o \
-              src/numeric_fast.o
+              src/numeric_fast.o src/pseudonym.o
 # The version is written once, in cultuur.control (default_version): the
 # sources in sql/install/ build its install script.  A released version's
 # install script (sql/cultuur--0.1.sql) and the upgrade scripts
