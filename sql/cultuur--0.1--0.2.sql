@@ -2554,6 +2554,25 @@ COMMENT ON COLUMN cultuur.reservation.loan_id IS 'The loan that took the offer (
 COMMENT ON CONSTRAINT reservation_times_fit_state ON cultuur.reservation IS 'Each state has exactly its timestamps: queued none; offered an offer time and an end after it; loaned, expired and cancelled a closing time within the offer (expired: its end).';
 COMMENT ON INDEX cultuur.reservation_one_open_per_member_and_title IS 'A member is at most once in a title''s queue.';
 
+-- what each constraint holds
+COMMENT ON CONSTRAINT lending_key_32_bytes ON cultuur.lending_key IS 'The key is 32 random bytes.';
+COMMENT ON CONSTRAINT lending_policy_offer_days_range ON cultuur.lending_policy IS 'An offer stands 1 to 14 days.';
+COMMENT ON CONSTRAINT licence_checkouts_total_range ON cultuur.licence IS 'A metered licence allows 1 to 1,000,000 loans.';
+COMMENT ON CONSTRAINT licence_concurrency_range ON cultuur.licence IS 'A licence serves 1 to 1,000 readers at a time.';
+COMMENT ON CONSTRAINT licence_id_title_id_key ON cultuur.licence IS 'A licence belongs to one title (the key the loans refer to with their title).';
+COMMENT ON CONSTRAINT licence_valid_until_finite ON cultuur.licence IS 'A time-limited licence ends at a finite moment (perpetual: NULL).';
+COMMENT ON CONSTRAINT loan_end_recorded ON cultuur.loan IS 'An ended loan records both when and how it ended.';
+COMMENT ON CONSTRAINT loan_slot_positive ON cultuur.loan IS 'Slots are numbered from 1.';
+COMMENT ON CONSTRAINT loan_started_at_finite ON cultuur.loan IS 'A loan starts at a finite moment.';
+COMMENT ON CONSTRAINT member_card_number_valid ON cultuur.member IS 'A library card number: 4 to 32 letters, digits or hyphens (never a name).';
+COMMENT ON CONSTRAINT member_library_id_card_number_key ON cultuur.member IS 'A card number is used once per library.';
+COMMENT ON CONSTRAINT member_membership_until_finite ON cultuur.member IS 'A membership ends on a finite day.';
+COMMENT ON CONSTRAINT reservation_placed_at_finite ON cultuur.reservation IS 'A reservation is placed at a finite moment.';
+COMMENT ON CONSTRAINT title_isbn_key ON cultuur.title IS 'An ISBN names one title.';
+COMMENT ON CONSTRAINT title_isbn_valid ON cultuur.title IS 'An ISBN-13 of 978 or 979, digits only.';
+COMMENT ON CONSTRAINT title_kind_valid ON cultuur.title IS 'A title is an e-book or an audiobook (Bijlage B: ebook_* and audiobook_* actions).';
+COMMENT ON CONSTRAINT title_name_valid ON cultuur.title IS 'A title has a name of at most 500 characters, not only spaces.';
+
 -- from sql/install/35_rules_lending.sql
 -- ---------------------------------------------------------------------
 -- Layer 3, rule helpers: e-book lending (doc/rules.md §10, §11).
@@ -2616,7 +2635,7 @@ COMMENT ON FUNCTION cultuur.brussels_days_after(timestamptz, integer) IS 'The sa
 CREATE FUNCTION cultuur.lending_offer_days() RETURNS integer
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
-    RETURN coalesce((SELECT p.offer_days FROM cultuur.lending_policy p), 3);
+    AS $$ SELECT coalesce((SELECT p.offer_days FROM cultuur.lending_policy p), 3) $$;
 COMMENT ON FUNCTION cultuur.lending_offer_days() IS 'The days an offer stands: lending_policy.offer_days, or 3.';
 
 -- ---- locks ----
@@ -2776,9 +2795,9 @@ BEGIN
                   HINT = 'The member creates a profile; then set member.has_profile.';
     END IF;
     IF NOT cultuur.contract_in_force(m.library_id, 'ebooks', day) THEN
-        RAISE EXCEPTION 'library % has no e-book contract in force on %', m.library_id, day
+        RAISE EXCEPTION 'library % has no e-book contract in force', m.library_id
             USING ERRCODE = 'CC015',
-                  DETAIL = 'Only members of a subscribing library borrow and reserve e-books (E preamble).',
+                  DETAIL = format('Only members of a subscribing library borrow and reserve e-books (E preamble); none is in force on %s.', day),
                   HINT = 'Enter the library''s e-book contract (cultuur.contract, service ebooks).';
     END IF;
     SELECT s.starts_on, i.number INTO susp
@@ -2950,7 +2969,7 @@ COMMENT ON TRIGGER licence_added ON cultuur.licence IS 'A new licence is offered
 
 CREATE FUNCTION cultuur.member_check() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 BEGIN
     IF NEW.id IS DISTINCT FROM OLD.id OR NEW.library_id IS DISTINCT FROM OLD.library_id THEN
@@ -2989,6 +3008,7 @@ DECLARE
     queued   integer;
     lic      record;
     cap      timestamptz;
+    started  timestamptz := transaction_timestamp();
 BEGIN
     IF cultuur.restoring() THEN
         RETURN NEW;
@@ -3012,7 +3032,7 @@ BEGIN
         RAISE EXCEPTION 'member % is reading title % already', NEW.member_id, NEW.title_id
             USING ERRCODE = 'CC016', HINT = 'A member borrows a title once at a time.';
     END IF;
-    SELECT count(*), min(o.due_at) INTO n, next_due FROM cultuur.loan o
+    SELECT count(*)::integer, min(o.due_at) INTO n, next_due FROM cultuur.loan o
      WHERE o.member_id = NEW.member_id AND o.returned_at IS NULL AND o.due_at > at;
     IF n >= 2 THEN
         RAISE EXCEPTION 'member % has 2 loans already', NEW.member_id
@@ -3033,7 +3053,7 @@ BEGIN
                       DETAIL = 'Its licences have expired or used up their checkouts.',
                       HINT = 'The consortium can buy a new licence of the title.';
         END IF;
-        SELECT count(*), count(*) FILTER (WHERE r.member_id = NEW.member_id)
+        SELECT count(*)::integer, (count(*) FILTER (WHERE r.member_id = NEW.member_id))::integer
           INTO queued, place
           FROM cultuur.reservation r WHERE r.title_id = NEW.title_id AND r.state = 'queued';
         SELECT min(o.due_at) INTO next_due FROM cultuur.loan o
@@ -3064,23 +3084,25 @@ BEGIN
                               THEN 'Leave licence_id out: the database chooses a licence that fits.'
                               ELSE 'The licences of the title are taken, expired or used up.' END;
     END IF;
-    cap := cultuur.brussels_days_after(at, lic.max_loan_days);
+    -- a loan starts when its transaction does (as every entry of the
+    -- books: entered_at), so a loan of n days is due n Brussels days later
+    cap := cultuur.brussels_days_after(started, lic.max_loan_days);
     IF lic.valid_until < cap THEN
         cap := lic.valid_until;
     END IF;
     IF NEW.due_at IS NULL THEN
         NEW.due_at := cap;
-    ELSIF NOT isfinite(NEW.due_at) OR NEW.due_at <= at OR NEW.due_at > cap THEN
-        RAISE EXCEPTION 'a loan of title % cannot be due at %', NEW.title_id, NEW.due_at
+    ELSIF NOT isfinite(NEW.due_at) OR NEW.due_at <= started OR NEW.due_at > cap THEN
+        RAISE EXCEPTION 'a loan of title % cannot be due at the time asked for', NEW.title_id
             USING ERRCODE = 'CC018',
-                  DETAIL = format('Its licence lends for at most %s days%s (E preamble: at most 6 weeks).', lic.max_loan_days,
+                  DETAIL = format('Asked for %s; its licence lends for at most %s days%s (E preamble: at most 6 weeks).', NEW.due_at, lic.max_loan_days,
                                   CASE WHEN lic.valid_until = cap THEN ' and expires before that' ELSE '' END),
                   HINT = format('Give a due time after the start and by %s (Brussels), or none.',
                                 to_char(cap AT TIME ZONE 'Europe/Brussels', 'YYYY-MM-DD HH24:MI'));
     END IF;
     NEW.licence_id := lic.id;
     NEW.slot := cultuur.licence_free_slot(lic.id);
-    NEW.started_at := at;
+    NEW.started_at := started;
     NEW.returned_at := NULL;
     NEW.ended := NULL;
     RETURN NEW;
@@ -3124,8 +3146,9 @@ DECLARE
     at timestamptz;
 BEGIN
     IF OLD.returned_at IS NOT NULL THEN
-        RAISE EXCEPTION 'loan % ended already (% at %)', OLD.id, OLD.ended, OLD.returned_at
-            USING ERRCODE = 'CC018', HINT = 'An ended loan is history; it never changes.';
+        RAISE EXCEPTION 'loan % ended already (%)', OLD.id, OLD.ended
+            USING ERRCODE = 'CC018', DETAIL = format('It ended at %s.', OLD.returned_at),
+                  HINT = 'An ended loan is history; it never changes.';
     END IF;
     IF (NEW.id, NEW.member_id, NEW.title_id, NEW.licence_id, NEW.slot, NEW.started_at, NEW.due_at)
        IS DISTINCT FROM
@@ -3174,7 +3197,7 @@ COMMENT ON TRIGGER loan_hand_on ON cultuur.loan IS 'A returned or expired loan''
 
 CREATE FUNCTION cultuur.lending_history_kept() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 BEGIN
     RAISE EXCEPTION '% % is history and is never deleted', TG_TABLE_NAME, OLD.id
@@ -3235,7 +3258,7 @@ BEGIN
                            END,
                   HINT = 'A member is once in a title''s queue.';
     END IF;
-    SELECT count(*) INTO n FROM cultuur.reservation r
+    SELECT count(*)::integer INTO n FROM cultuur.reservation r
      WHERE r.member_id = NEW.member_id
        AND (r.state = 'queued' OR (r.state = 'offered' AND r.offer_expires_at > at));
     IF n >= 2 THEN
@@ -3343,8 +3366,9 @@ BEGIN
             NEW.state := 'expired';
             NEW.closed_at := OLD.offer_expires_at;
         ELSIF NEW.state = 'expired' THEN
-            RAISE EXCEPTION 'the offer of reservation % stands until %', OLD.id, OLD.offer_expires_at
-                USING ERRCODE = 'CC018', HINT = 'Cancel it to decline the offer.';
+            RAISE EXCEPTION 'the offer of reservation % still stands', OLD.id
+                USING ERRCODE = 'CC018', DETAIL = format('It stands until %s.', OLD.offer_expires_at),
+                      HINT = 'Cancel it to decline the offer.';
         ELSE
             NEW.closed_at := at;
         END IF;
@@ -3381,7 +3405,7 @@ COMMENT ON TRIGGER reservation_kept ON cultuur.reservation IS 'Reservations are 
 
 CREATE FUNCTION cultuur.lending_key_kept() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 BEGIN
     RAISE EXCEPTION 'the pseudonym key never changes'
@@ -3439,9 +3463,10 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Give 1 to 42 days (E preamble: at most 6 weeks), or none for the longest the licence allows.';
     END IF;
+    -- (a loan starts when its transaction does: loan_start)
     INSERT INTO cultuur.loan AS o (member_id, title_id, due_at)
     VALUES ($1, $2,
-            CASE WHEN days IS NOT NULL THEN cultuur.brussels_days_after(clock_timestamp(), days) END)
+            CASE WHEN days IS NOT NULL THEN cultuur.brussels_days_after(transaction_timestamp(), days) END)
     RETURNING o.id, o.title_id, o.licence_id, o.started_at, o.due_at, false
          INTO r.loan_id, r.title_id, r.licence_id, r.started_at, r.due_at, r.took_offer;
     r.took_offer := EXISTS (SELECT 1 FROM cultuur.reservation x WHERE x.loan_id = r.loan_id);
@@ -3473,8 +3498,8 @@ BEGIN
     PERFORM cultuur.lending_lock_title(t);
     SELECT o.ended, o.returned_at INTO was FROM cultuur.loan o WHERE o.id = id_;
     IF was.ended IS NOT NULL THEN
-        RAISE EXCEPTION 'loan % ended already (% at %)', id_, was.ended, was.returned_at
-            USING ERRCODE = 'CC018', HINT = 'Nothing to give back.';
+        RAISE EXCEPTION 'loan % ended already (%)', id_, was.ended
+            USING ERRCODE = 'CC018', DETAIL = format('It ended at %s.', was.returned_at), HINT = 'Nothing to give back.';
     END IF;
     UPDATE cultuur.loan o SET returned_at = clock_timestamp() WHERE o.id = id_
     RETURNING o.ended, o.returned_at INTO ended, returned_at;
@@ -3570,16 +3595,17 @@ CREATE FUNCTION cultuur.expire_due(as_of timestamptz DEFAULT now(),
 DECLARE
     t      integer;
     began  timestamptz := clock_timestamp();
-    open0  integer;
-    offer0 integer;
+    open0  bigint;
+    offer0 bigint;
 BEGIN
     IF as_of IS NULL OR NOT isfinite(as_of) THEN
         RAISE EXCEPTION 'expire_due needs a finite moment, not %', coalesce(as_of::text, 'NULL')
             USING ERRCODE = 'invalid_parameter_value', HINT = 'Call cultuur.expire_due() for now.';
     END IF;
     IF as_of > began THEN
-        RAISE EXCEPTION 'expire_due cannot end loans ahead of time (as of %)', as_of
-            USING ERRCODE = 'CC014', HINT = 'Give now or an earlier moment.';
+        RAISE EXCEPTION 'expire_due cannot end loans ahead of time'
+            USING ERRCODE = 'CC014', DETAIL = format('As of %s is after now (%s).', as_of, began),
+                  HINT = 'Give now or an earlier moment.';
     END IF;
     SELECT count(*) INTO open0 FROM cultuur.loan o WHERE o.returned_at IS NULL AND o.due_at <= as_of;
     SELECT count(*) INTO offer0 FROM cultuur.reservation r WHERE r.state = 'offered' AND r.offer_expires_at <= as_of;
@@ -3592,9 +3618,9 @@ BEGIN
         PERFORM cultuur.lending_lock_title(t);
         PERFORM cultuur.lending_settle(t, as_of);
     END LOOP;
-    SELECT open0 - count(*) INTO loans_ended FROM cultuur.loan o WHERE o.returned_at IS NULL AND o.due_at <= as_of;
-    SELECT offer0 - count(*) INTO offers_expired FROM cultuur.reservation r WHERE r.state = 'offered' AND r.offer_expires_at <= as_of;
-    SELECT count(*) INTO offers_made FROM cultuur.reservation r
+    SELECT (open0 - count(*))::integer INTO loans_ended FROM cultuur.loan o WHERE o.returned_at IS NULL AND o.due_at <= as_of;
+    SELECT (offer0 - count(*))::integer INTO offers_expired FROM cultuur.reservation r WHERE r.state = 'offered' AND r.offer_expires_at <= as_of;
+    SELECT count(*)::integer INTO offers_made FROM cultuur.reservation r
      WHERE r.state IN ('offered', 'loaned', 'expired', 'cancelled') AND r.offered_at >= began;
 END;
 $$;
@@ -3662,10 +3688,7 @@ REVOKE ALL ON FUNCTION cultuur.lending_pseudonym(bytea, bigint),
                        cultuur.queue_place(integer, integer),
                        cultuur.lending_member_check(integer, timestamptz),
                        cultuur.lending_usage(integer, integer, text, timestamptz),
-                       cultuur.lending_settle(integer, timestamptz),
-                       cultuur.member_check(),
-                       cultuur.lending_history_kept(),
-                       cultuur.lending_key_kept()
+                       cultuur.lending_settle(integer, timestamptz)
   FROM PUBLIC;
 
 GRANT SELECT ON cultuur.title, cultuur.licence, cultuur.title_availability, cultuur.lending_policy

@@ -162,3 +162,22 @@ COMMENT ON COLUMN cultuur.reservation.placed_at IS 'When the reservation joined 
 COMMENT ON COLUMN cultuur.reservation.loan_id IS 'The loan that took the offer (state loaned).';
 COMMENT ON CONSTRAINT reservation_times_fit_state ON cultuur.reservation IS 'Each state has exactly its timestamps: queued none; offered an offer time and an end after it; loaned, expired and cancelled a closing time within the offer (expired: its end).';
 COMMENT ON INDEX cultuur.reservation_one_open_per_member_and_title IS 'A member is at most once in a title''s queue.';
+
+-- what each constraint holds
+COMMENT ON CONSTRAINT lending_key_32_bytes ON cultuur.lending_key IS 'The key is 32 random bytes.';
+COMMENT ON CONSTRAINT lending_policy_offer_days_range ON cultuur.lending_policy IS 'An offer stands 1 to 14 days.';
+COMMENT ON CONSTRAINT licence_checkouts_total_range ON cultuur.licence IS 'A metered licence allows 1 to 1,000,000 loans.';
+COMMENT ON CONSTRAINT licence_concurrency_range ON cultuur.licence IS 'A licence serves 1 to 1,000 readers at a time.';
+COMMENT ON CONSTRAINT licence_id_title_id_key ON cultuur.licence IS 'A licence belongs to one title (the key the loans refer to with their title).';
+COMMENT ON CONSTRAINT licence_valid_until_finite ON cultuur.licence IS 'A time-limited licence ends at a finite moment (perpetual: NULL).';
+COMMENT ON CONSTRAINT loan_end_recorded ON cultuur.loan IS 'An ended loan records both when and how it ended.';
+COMMENT ON CONSTRAINT loan_slot_positive ON cultuur.loan IS 'Slots are numbered from 1.';
+COMMENT ON CONSTRAINT loan_started_at_finite ON cultuur.loan IS 'A loan starts at a finite moment.';
+COMMENT ON CONSTRAINT member_card_number_valid ON cultuur.member IS 'A library card number: 4 to 32 letters, digits or hyphens (never a name).';
+COMMENT ON CONSTRAINT member_library_id_card_number_key ON cultuur.member IS 'A card number is used once per library.';
+COMMENT ON CONSTRAINT member_membership_until_finite ON cultuur.member IS 'A membership ends on a finite day.';
+COMMENT ON CONSTRAINT reservation_placed_at_finite ON cultuur.reservation IS 'A reservation is placed at a finite moment.';
+COMMENT ON CONSTRAINT title_isbn_key ON cultuur.title IS 'An ISBN names one title.';
+COMMENT ON CONSTRAINT title_isbn_valid ON cultuur.title IS 'An ISBN-13 of 978 or 979, digits only.';
+COMMENT ON CONSTRAINT title_kind_valid ON cultuur.title IS 'A title is an e-book or an audiobook (Bijlage B: ebook_* and audiobook_* actions).';
+COMMENT ON CONSTRAINT title_name_valid ON cultuur.title IS 'A title has a name of at most 500 characters, not only spaces.';

@@ -59,7 +59,7 @@ COMMENT ON FUNCTION cultuur.brussels_days_after(timestamptz, integer) IS 'The sa
 CREATE FUNCTION cultuur.lending_offer_days() RETURNS integer
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
-    RETURN coalesce((SELECT p.offer_days FROM cultuur.lending_policy p), 3);
+    AS $$ SELECT coalesce((SELECT p.offer_days FROM cultuur.lending_policy p), 3) $$;
 COMMENT ON FUNCTION cultuur.lending_offer_days() IS 'The days an offer stands: lending_policy.offer_days, or 3.';
 
 -- ---- locks ----
@@ -219,9 +219,9 @@ BEGIN
                   HINT = 'The member creates a profile; then set member.has_profile.';
     END IF;
     IF NOT cultuur.contract_in_force(m.library_id, 'ebooks', day) THEN
-        RAISE EXCEPTION 'library % has no e-book contract in force on %', m.library_id, day
+        RAISE EXCEPTION 'library % has no e-book contract in force', m.library_id
             USING ERRCODE = 'CC015',
-                  DETAIL = 'Only members of a subscribing library borrow and reserve e-books (E preamble).',
+                  DETAIL = format('Only members of a subscribing library borrow and reserve e-books (E preamble); none is in force on %s.', day),
                   HINT = 'Enter the library''s e-book contract (cultuur.contract, service ebooks).';
     END IF;
     SELECT s.starts_on, i.number INTO susp

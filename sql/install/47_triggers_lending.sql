@@ -75,7 +75,7 @@ COMMENT ON TRIGGER licence_added ON cultuur.licence IS 'A new licence is offered
 
 CREATE FUNCTION cultuur.member_check() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 BEGIN
     IF NEW.id IS DISTINCT FROM OLD.id OR NEW.library_id IS DISTINCT FROM OLD.library_id THEN
@@ -114,6 +114,7 @@ DECLARE
     queued   integer;
     lic      record;
     cap      timestamptz;
+    started  timestamptz := transaction_timestamp();
 BEGIN
     IF cultuur.restoring() THEN
         RETURN NEW;
@@ -137,7 +138,7 @@ BEGIN
         RAISE EXCEPTION 'member % is reading title % already', NEW.member_id, NEW.title_id
             USING ERRCODE = 'CC016', HINT = 'A member borrows a title once at a time.';
     END IF;
-    SELECT count(*), min(o.due_at) INTO n, next_due FROM cultuur.loan o
+    SELECT count(*)::integer, min(o.due_at) INTO n, next_due FROM cultuur.loan o
      WHERE o.member_id = NEW.member_id AND o.returned_at IS NULL AND o.due_at > at;
     IF n >= 2 THEN
         RAISE EXCEPTION 'member % has 2 loans already', NEW.member_id
@@ -158,7 +159,7 @@ BEGIN
                       DETAIL = 'Its licences have expired or used up their checkouts.',
                       HINT = 'The consortium can buy a new licence of the title.';
         END IF;
-        SELECT count(*), count(*) FILTER (WHERE r.member_id = NEW.member_id)
+        SELECT count(*)::integer, (count(*) FILTER (WHERE r.member_id = NEW.member_id))::integer
           INTO queued, place
           FROM cultuur.reservation r WHERE r.title_id = NEW.title_id AND r.state = 'queued';
         SELECT min(o.due_at) INTO next_due FROM cultuur.loan o
@@ -189,23 +190,25 @@ BEGIN
                               THEN 'Leave licence_id out: the database chooses a licence that fits.'
                               ELSE 'The licences of the title are taken, expired or used up.' END;
     END IF;
-    cap := cultuur.brussels_days_after(at, lic.max_loan_days);
+    -- a loan starts when its transaction does (as every entry of the
+    -- books: entered_at), so a loan of n days is due n Brussels days later
+    cap := cultuur.brussels_days_after(started, lic.max_loan_days);
     IF lic.valid_until < cap THEN
         cap := lic.valid_until;
     END IF;
     IF NEW.due_at IS NULL THEN
         NEW.due_at := cap;
-    ELSIF NOT isfinite(NEW.due_at) OR NEW.due_at <= at OR NEW.due_at > cap THEN
-        RAISE EXCEPTION 'a loan of title % cannot be due at %', NEW.title_id, NEW.due_at
+    ELSIF NOT isfinite(NEW.due_at) OR NEW.due_at <= started OR NEW.due_at > cap THEN
+        RAISE EXCEPTION 'a loan of title % cannot be due at the time asked for', NEW.title_id
             USING ERRCODE = 'CC018',
-                  DETAIL = format('Its licence lends for at most %s days%s (E preamble: at most 6 weeks).', lic.max_loan_days,
+                  DETAIL = format('Asked for %s; its licence lends for at most %s days%s (E preamble: at most 6 weeks).', NEW.due_at, lic.max_loan_days,
                                   CASE WHEN lic.valid_until = cap THEN ' and expires before that' ELSE '' END),
                   HINT = format('Give a due time after the start and by %s (Brussels), or none.',
                                 to_char(cap AT TIME ZONE 'Europe/Brussels', 'YYYY-MM-DD HH24:MI'));
     END IF;
     NEW.licence_id := lic.id;
     NEW.slot := cultuur.licence_free_slot(lic.id);
-    NEW.started_at := at;
+    NEW.started_at := started;
     NEW.returned_at := NULL;
     NEW.ended := NULL;
     RETURN NEW;
@@ -249,8 +252,9 @@ DECLARE
     at timestamptz;
 BEGIN
     IF OLD.returned_at IS NOT NULL THEN
-        RAISE EXCEPTION 'loan % ended already (% at %)', OLD.id, OLD.ended, OLD.returned_at
-            USING ERRCODE = 'CC018', HINT = 'An ended loan is history; it never changes.';
+        RAISE EXCEPTION 'loan % ended already (%)', OLD.id, OLD.ended
+            USING ERRCODE = 'CC018', DETAIL = format('It ended at %s.', OLD.returned_at),
+                  HINT = 'An ended loan is history; it never changes.';
     END IF;
     IF (NEW.id, NEW.member_id, NEW.title_id, NEW.licence_id, NEW.slot, NEW.started_at, NEW.due_at)
        IS DISTINCT FROM
@@ -299,7 +303,7 @@ COMMENT ON TRIGGER loan_hand_on ON cultuur.loan IS 'A returned or expired loan''
 
 CREATE FUNCTION cultuur.lending_history_kept() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 BEGIN
     RAISE EXCEPTION '% % is history and is never deleted', TG_TABLE_NAME, OLD.id
@@ -360,7 +364,7 @@ BEGIN
                            END,
                   HINT = 'A member is once in a title''s queue.';
     END IF;
-    SELECT count(*) INTO n FROM cultuur.reservation r
+    SELECT count(*)::integer INTO n FROM cultuur.reservation r
      WHERE r.member_id = NEW.member_id
        AND (r.state = 'queued' OR (r.state = 'offered' AND r.offer_expires_at > at));
     IF n >= 2 THEN
@@ -468,8 +472,9 @@ BEGIN
             NEW.state := 'expired';
             NEW.closed_at := OLD.offer_expires_at;
         ELSIF NEW.state = 'expired' THEN
-            RAISE EXCEPTION 'the offer of reservation % stands until %', OLD.id, OLD.offer_expires_at
-                USING ERRCODE = 'CC018', HINT = 'Cancel it to decline the offer.';
+            RAISE EXCEPTION 'the offer of reservation % still stands', OLD.id
+                USING ERRCODE = 'CC018', DETAIL = format('It stands until %s.', OLD.offer_expires_at),
+                      HINT = 'Cancel it to decline the offer.';
         ELSE
             NEW.closed_at := at;
         END IF;
@@ -506,7 +511,7 @@ COMMENT ON TRIGGER reservation_kept ON cultuur.reservation IS 'Reservations are 
 
 CREATE FUNCTION cultuur.lending_key_kept() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp SET jit = off
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off
     AS $$
 BEGIN
     RAISE EXCEPTION 'the pseudonym key never changes'

@@ -22,9 +22,10 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Give 1 to 42 days (E preamble: at most 6 weeks), or none for the longest the licence allows.';
     END IF;
+    -- (a loan starts when its transaction does: loan_start)
     INSERT INTO cultuur.loan AS o (member_id, title_id, due_at)
     VALUES ($1, $2,
-            CASE WHEN days IS NOT NULL THEN cultuur.brussels_days_after(clock_timestamp(), days) END)
+            CASE WHEN days IS NOT NULL THEN cultuur.brussels_days_after(transaction_timestamp(), days) END)
     RETURNING o.id, o.title_id, o.licence_id, o.started_at, o.due_at, false
          INTO r.loan_id, r.title_id, r.licence_id, r.started_at, r.due_at, r.took_offer;
     r.took_offer := EXISTS (SELECT 1 FROM cultuur.reservation x WHERE x.loan_id = r.loan_id);
@@ -56,8 +57,8 @@ BEGIN
     PERFORM cultuur.lending_lock_title(t);
     SELECT o.ended, o.returned_at INTO was FROM cultuur.loan o WHERE o.id = id_;
     IF was.ended IS NOT NULL THEN
-        RAISE EXCEPTION 'loan % ended already (% at %)', id_, was.ended, was.returned_at
-            USING ERRCODE = 'CC018', HINT = 'Nothing to give back.';
+        RAISE EXCEPTION 'loan % ended already (%)', id_, was.ended
+            USING ERRCODE = 'CC018', DETAIL = format('It ended at %s.', was.returned_at), HINT = 'Nothing to give back.';
     END IF;
     UPDATE cultuur.loan o SET returned_at = clock_timestamp() WHERE o.id = id_
     RETURNING o.ended, o.returned_at INTO ended, returned_at;
@@ -153,16 +154,17 @@ CREATE FUNCTION cultuur.expire_due(as_of timestamptz DEFAULT now(),
 DECLARE
     t      integer;
     began  timestamptz := clock_timestamp();
-    open0  integer;
-    offer0 integer;
+    open0  bigint;
+    offer0 bigint;
 BEGIN
     IF as_of IS NULL OR NOT isfinite(as_of) THEN
         RAISE EXCEPTION 'expire_due needs a finite moment, not %', coalesce(as_of::text, 'NULL')
             USING ERRCODE = 'invalid_parameter_value', HINT = 'Call cultuur.expire_due() for now.';
     END IF;
     IF as_of > began THEN
-        RAISE EXCEPTION 'expire_due cannot end loans ahead of time (as of %)', as_of
-            USING ERRCODE = 'CC014', HINT = 'Give now or an earlier moment.';
+        RAISE EXCEPTION 'expire_due cannot end loans ahead of time'
+            USING ERRCODE = 'CC014', DETAIL = format('As of %s is after now (%s).', as_of, began),
+                  HINT = 'Give now or an earlier moment.';
     END IF;
     SELECT count(*) INTO open0 FROM cultuur.loan o WHERE o.returned_at IS NULL AND o.due_at <= as_of;
     SELECT count(*) INTO offer0 FROM cultuur.reservation r WHERE r.state = 'offered' AND r.offer_expires_at <= as_of;
@@ -175,9 +177,9 @@ BEGIN
         PERFORM cultuur.lending_lock_title(t);
         PERFORM cultuur.lending_settle(t, as_of);
     END LOOP;
-    SELECT open0 - count(*) INTO loans_ended FROM cultuur.loan o WHERE o.returned_at IS NULL AND o.due_at <= as_of;
-    SELECT offer0 - count(*) INTO offers_expired FROM cultuur.reservation r WHERE r.state = 'offered' AND r.offer_expires_at <= as_of;
-    SELECT count(*) INTO offers_made FROM cultuur.reservation r
+    SELECT (open0 - count(*))::integer INTO loans_ended FROM cultuur.loan o WHERE o.returned_at IS NULL AND o.due_at <= as_of;
+    SELECT (offer0 - count(*))::integer INTO offers_expired FROM cultuur.reservation r WHERE r.state = 'offered' AND r.offer_expires_at <= as_of;
+    SELECT count(*)::integer INTO offers_made FROM cultuur.reservation r
      WHERE r.state IN ('offered', 'loaned', 'expired', 'cancelled') AND r.offered_at >= began;
 END;
 $$;

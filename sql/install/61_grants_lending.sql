@@ -40,10 +40,7 @@ REVOKE ALL ON FUNCTION cultuur.lending_pseudonym(bytea, bigint),
                        cultuur.queue_place(integer, integer),
                        cultuur.lending_member_check(integer, timestamptz),
                        cultuur.lending_usage(integer, integer, text, timestamptz),
-                       cultuur.lending_settle(integer, timestamptz),
-                       cultuur.member_check(),
-                       cultuur.lending_history_kept(),
-                       cultuur.lending_key_kept()
+                       cultuur.lending_settle(integer, timestamptz)
   FROM PUBLIC;
 
 GRANT SELECT ON cultuur.title, cultuur.licence, cultuur.title_availability, cultuur.lending_policy
