@@ -7,3 +7,4 @@ psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS cultuur_demo' -c 'CREATE DATA
 psql -X -q -d cultuur_demo -f demo/load.sql
 psql -X -q -d cultuur_demo -f demo/usage.sql
 psql -X -q -d cultuur_demo -f demo/report.sql
+psql -X -q -d cultuur_demo -f demo/lending.sql
