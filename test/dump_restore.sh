@@ -96,6 +96,11 @@ check "source: demo/load.sql loads" "$tmp/load.log"
 $PSQL -d $SRC -f demo/usage.sql >"$tmp/demo_usage.log" 2>&1
 st=$?
 check "source: demo/usage.sql loads" "$tmp/demo_usage.log"
+# the demo's lending story: titles, licences, members, loans, reservations,
+# the pseudonym key
+$PSQL -d $SRC -f demo/lending.sql >"$tmp/demo_lending.log" 2>&1
+st=$?
+check "source: demo/lending.sql loads" "$tmp/demo_lending.log"
 
 $PSQL -d $SRC >"$tmp/extra.log" 2>&1 <<'SQL'
 -- an invented small library (NIS code 99991 does not exist)
@@ -368,6 +373,22 @@ BEGIN
         TRUNCATE cultuur.payment;
         RAISE EXCEPTION 'payments truncated';
     EXCEPTION WHEN SQLSTATE 'CC010' THEN
+        NULL;
+    END;
+    -- the pseudonym key came with the dump: a member's usage keeps its pseudonym
+    IF NOT EXISTS (SELECT 1 FROM cultuur.loan o JOIN cultuur.member m ON m.id = o.member_id
+                     JOIN cultuur.usage_event e ON e.occurred_at = o.started_at AND e.action = 'ebook_loaned'
+                                               AND e.member_ref = cultuur.member_pseudonym(m.id)
+                    WHERE m.card_number = 'ANT-0004') THEN
+        RAISE EXCEPTION 'the pseudonym key was not restored';
+    END IF;
+    -- lending refuses what it refused before: the metered licence's
+    -- checkouts are used up (or the library is suspended)
+    BEGIN
+        PERFORM cultuur.borrow((SELECT id FROM cultuur.member WHERE card_number = 'ANT-0001'),
+                               (SELECT id FROM cultuur.title WHERE name = 'Het Verdriet van België'));
+        RAISE EXCEPTION 'a used-up licence lent';
+    EXCEPTION WHEN SQLSTATE 'CC017' OR SQLSTATE 'CC015' THEN
         NULL;
     END;
     -- and the roles keep their rights
